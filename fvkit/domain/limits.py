@@ -1,0 +1,63 @@
+"""Limits the user guide states, each citing its page."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+MB = 1024 * 1024
+
+MAX_DOWNLOAD_ROWS = 20_000  # guide p.15: "downloads the first 20,000 records only"
+HISTORY_PAGE_SIZE = 25  # guide p.14: "1-25 of 59"
+
+VOICEMAIL_NAME_MAX_BYTES = 10 * MB  # guide p.19: WAV PCM or MP3, maximum 10 MB
+ANNOUNCEMENT_MAX_BYTES = 5 * MB  # guide p.28: announcement sound file, maximum 5 MB
+REMINDER_AUDIO_MAX_BYTES = 5 * MB  # guide p.40: WAV PCM, maximum 5 MB
+PICTURE_MAX_BYTES = 5 * MB  # guide p.57: picture 5 MB or less
+PICTURE_RATIO_MIN = 0.85  # guide p.57: width/height between 0.85 and 1.2
+PICTURE_RATIO_MAX = 1.2  # guide p.57
+COVER_PAGE_MAX_BYTES = 200 * MB  # guide p.34: cover page 200 MB or less
+COVER_PAGE_MAX_PAGES = 1  # guide p.34: a PDF cover page is one page only
+
+CONFERENCE_ANNOUNCEMENT_RATE_HZ = 8_000  # guide p.39: 8 kHz
+CONFERENCE_ANNOUNCEMENT_CHANNELS = 1  # guide p.39: mono
+CONFERENCE_ANNOUNCEMENT_SAMPLE_BYTES = 2  # guide p.39: 16-bit PCM
+
+#: Audio the simulator renders (SIM-6): telephone-quality WAV.
+AUDIO_RATE_HZ = 8_000
+AUDIO_CHANNELS = 1
+AUDIO_SAMPLE_BYTES = 2
+
+CLOUD_PIN_TTL = timedelta(hours=24)  # guide p.50: the cloud PIN expires in 24 hours
+MOBILE_QR_TTL = timedelta(hours=24)  # guide p.45: the QR code expires in 24 hours
+ACTIVATION_TTL = timedelta(hours=24)  # guide p.43: Cloud PIN and QR code expire in 24 h
+
+RESERVED_KEYS_DEFAULT = 2  # guide p.51: keys 1 and 2 are reserved by default
+RESERVED_KEYS_MAX = 4  # guide p.51: up to the first four lines
+TWINNING_MAX_SCHEDULES = 3  # guide p.30: three schedules maximum
+
+DEFAULT_RING_DURATION_S = 20  # guide p.58 ring duration before voicemail (FortiVoice default)
+
+#: guide p.36: (first extension count of the range, user conferences, participants)
+CONFERENCE_LIMITS: tuple[tuple[int, int, int], ...] = (
+    (0, 3, 8),
+    (201, 3, 20),
+    (501, 5, 20),
+    (1001, 10, 20),
+    (5001, 20, 20),
+    (10001, 20, 20),
+)
+
+
+def conference_limits(extension_count: int) -> tuple[int, int]:
+    """Return (simultaneous user conferences, participants) for an organisation size."""
+    conferences, participants = CONFERENCE_LIMITS[0][1:]
+    for lowest, conf, part in CONFERENCE_LIMITS:
+        if extension_count >= lowest:
+            conferences, participants = conf, part
+    return conferences, participants
+
+
+#: Sign-in throttling: this many failures in the window lock the extension out.
+SIGNIN_MAX_FAILURES = 5
+SIGNIN_WINDOW = timedelta(minutes=15)
+SIGNIN_LOCKOUT = timedelta(minutes=15)

@@ -1,0 +1,5 @@
+"""DuckDB storage: the only package that imports duckdb."""
+
+from fvkit.store.db import Store, StoreLocked
+
+__all__ = ["Store", "StoreLocked"]

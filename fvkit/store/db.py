@@ -1,0 +1,124 @@
+"""The DuckDB store: one connection per process, a cursor per thread, migrations."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+MIGRATIONS = "fvkit.store.migrations"
+_MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+
+
+class StoreLocked(RuntimeError):
+    """Another process holds the database file (DuckDB allows one writer per file)."""
+
+
+class Store:
+    """A DuckDB database holding one organisation and its traffic.
+
+    Open it once per process: Streamlit sessions share it, each thread gets its own
+    cursor from `cursor()`.
+    """
+
+    def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
+        self.path = str(path) if path is not None else ":memory:"
+        if path is not None and not read_only:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._con = duckdb.connect(self.path, read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" in str(exc).lower():
+                raise StoreLocked(
+                    f"{self.path} is in use by another process (DuckDB allows one writer); "
+                    "stop the portal or simulator that has it open and try again"
+                ) from exc
+            raise
+        self._local = threading.local()
+        self._write_lock = threading.RLock()
+        if not read_only:
+            self.migrate()
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """Return this thread's cursor on the shared connection."""
+        cur: duckdb.DuckDBPyConnection | None = getattr(self._local, "cursor", None)
+        if cur is None:
+            cur = self._con.cursor()
+            self._local.cursor = cur
+        return cur
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """Run the block's writes all-or-nothing; roll back on any exception."""
+        cur = self.cursor()
+        with self._write_lock:
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                yield cur
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+            cur.execute("COMMIT")
+
+    def execute(self, sql: str, params: list[Any] | tuple[Any, ...] | None = None) -> Any:
+        """Run one parameterised statement on this thread's cursor."""
+        return self.cursor().execute(sql, params or [])
+
+    def arrow(self, sql: str, params: list[Any] | tuple[Any, ...] | None = None) -> pa.Table:
+        """Run a parameterised query and return its rows as an Arrow table."""
+        result = self.cursor().execute(sql, params or [])
+        return result.fetch_arrow_table() if hasattr(result, "fetch_arrow_table") else result.arrow()
+
+    def append(self, table: str, data: pa.Table, cur: duckdb.DuckDBPyConnection | None = None) -> None:
+        """Bulk-insert an Arrow table whose columns are named as the table's."""
+        if not re.fullmatch(r"[a-z_]+", table):
+            raise ValueError(f"bad table name {table!r}")
+        con = cur or self.cursor()
+        con.register("_fvkit_batch", data)
+        try:
+            cols = ", ".join(f'"{c}"' for c in data.column_names)
+            con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _fvkit_batch")
+        finally:
+            con.unregister("_fvkit_batch")
+
+    def migrate(self) -> list[str]:
+        """Apply the numbered migrations not yet applied; return their names."""
+        cur = self.cursor()
+        cur.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migration ("
+            "version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
+        )
+        done = {row[0] for row in cur.execute("SELECT version FROM schema_migration").fetchall()}
+        applied = []
+        for name in sorted(p.name for p in resources.files(MIGRATIONS).iterdir()):
+            match = _MIGRATION_NAME.match(name)
+            if not match or int(match.group(1)) in done:
+                continue
+            sql = resources.files(MIGRATIONS).joinpath(name).read_text(encoding="utf-8")
+            with self.transaction() as tx:
+                tx.execute(sql)
+                # NOTE: migration bookkeeping is the one place that reads the clock.
+                stamp = datetime.now(UTC).replace(tzinfo=None)
+                tx.execute(
+                    "INSERT INTO schema_migration VALUES (?, ?, ?)",
+                    [int(match.group(1)), name, stamp],
+                )
+            applied.append(name)
+        return applied
+
+    def schema_version(self) -> int:
+        """Return the highest migration applied."""
+        row = self.execute("SELECT max(version) FROM schema_migration").fetchone()
+        return int(row[0] or 0)
+
+    def close(self) -> None:
+        """Close the connection; cursors of all threads become unusable."""
+        self._con.close()
