@@ -1,0 +1,102 @@
+"""The FortiVoice Cloud user portal: sign-in (guide p.7), header and navigation (p.10-11).
+
+Run with `streamlit run dashboards/app.py`; $FVKIT_DB names the database file.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import streamlit as st
+
+from dashboards import session
+from fvkit.domain.calls import ExtensionStatus
+from fvkit.portal import auth, home
+from fvkit.store import StoreLocked
+
+PAGES = Path(__file__).parent / "app_pages"
+TITLE = "FortiVoice Cloud user portal"
+
+#: Header badge per status (guide p.10 item 5).
+STATUS_BADGE: dict[ExtensionStatus, tuple[str, str]] = {
+    ExtensionStatus.NOT_IN_USE: ("🟢", "green"),
+    ExtensionStatus.IN_USE: ("🟠", "orange"),
+    ExtensionStatus.RINGING: ("🔔", "blue"),
+    ExtensionStatus.DND: ("⛔", "red"),
+}
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def sign_in_form() -> None:
+    """Draw the login form (guide p.7) and sign the user in on submit (AUTH-1)."""
+    _, middle, _ = st.columns([1, 1.2, 1])
+    with middle:
+        st.title("☎️ FortiVoice Cloud")
+        st.caption("User portal")
+        with st.form("signin_form"):
+            number = st.text_input("Extension", key="signin_extension")
+            password = st.text_input("Password", type="password", key="signin_password")
+            remember = st.checkbox("Remember me", key="signin_remember")
+            submitted = st.form_submit_button("Login", type="primary", width="stretch")
+        if submitted:
+            try:
+                user = auth.sign_in(session.store(), number, password, _now())
+            except auth.SignInError as err:
+                st.error(err.message)
+            else:
+                session.set_user(user, remember=remember)
+                st.rerun()
+
+
+def draw_header(user: auth.User, home_page: st.Page) -> None:
+    """Draw the header: home link, help, name with log-out menu, number, status (HOME-2)."""
+    head = home.header(session.store(), user)
+    icon, color = STATUS_BADGE[head.status]
+    with st.container(horizontal=True, vertical_alignment="center", key="hdr"):
+        st.page_link(home_page, label="FortiVoice Cloud", icon="☎️", width="content")
+        st.space("stretch")
+        st.link_button("❓ Help", home.HELP_URL, type="tertiary", help="User portal documentation")
+        with st.popover(f"👤 {head.display_name}", key="hdr_menu"):
+            st.markdown(f"**{head.display_name}**  \nExtension {head.number}")
+            if st.button("Log Out", key="hdr_logout", icon="🚪"):
+                session.sign_out()
+                st.rerun()
+        st.markdown(f"**{head.number}**", width="content")
+        st.badge(head.status.value, icon=icon, color=color)
+        st.button("🔄", key="hdr_refresh", help="Refresh the extension status", type="tertiary")
+
+
+def pages_for(user: auth.User) -> list[st.Page]:
+    """Return Home plus a page for each screen the user may open whose page exists."""
+    pages = [st.Page(PAGES / "home.py", title="Home", icon="🏠", url_path="home", default=True)]
+    for rule in home.menu(user):
+        path = PAGES / f"{rule.slug}.py"
+        if path.exists():
+            pages.append(st.Page(path, title=rule.screen.value, icon=rule.icon, url_path=rule.slug))
+    return pages
+
+
+def main() -> None:
+    """Draw the sign-in form, or the header and the page the user opened."""
+    st.set_page_config(page_title=TITLE, page_icon="☎️", layout="wide")
+    try:
+        session.store()
+    except StoreLocked as err:
+        st.error(str(err))
+        st.stop()
+    user = session.current_user()
+    if user is None:
+        login = st.Page(sign_in_form, title="Login", url_path="login", default=True)
+        st.navigation([login], position="hidden").run()
+        return
+    pages = pages_for(user)
+    current = st.navigation(pages)
+    draw_header(user, pages[0])
+    current.run()
+
+
+main()

@@ -1,0 +1,176 @@
+"""The portal's entry file: sign-in form, header, log-out and menu gating (AppTest)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from fvkit.domain.screens import SCREENS
+from fvkit.portal import home
+
+DASHBOARDS = Path(__file__).resolve().parents[2] / "dashboards"
+APP = DASHBOARDS / "app.py"
+
+
+def _open(app: Path = APP) -> AppTest:
+    return AppTest.from_file(str(app), default_timeout=30).run()
+
+
+def _sign_in(at: AppTest, number: str, password: str) -> AppTest:
+    at.text_input(key="signin_extension").input(number)
+    at.text_input(key="signin_password").input(password)
+    at.button[0].click()
+    return at.run()
+
+
+def _markdown(at: AppTest) -> list[str]:
+    return [m.value for m in at.markdown]
+
+
+def _page_links(at: AppTest) -> list[str]:
+    return [link.proto.label for link in at.get("page_link")]
+
+
+@pytest.fixture
+def stub_pages(tmp_path: Path) -> Path:
+    """Return a copy of the portal whose app_pages has a stub page for every screen.
+
+    The real pages arrive one issue at a time; the copy lets the menu be tested now.
+    """
+    pages = tmp_path / "app_pages"
+    pages.mkdir()
+    shutil.copy(APP, tmp_path / "app.py")
+    shutil.copy(DASHBOARDS / "app_pages" / "home.py", pages / "home.py")
+    for rule in SCREENS:
+        (pages / f"{rule.slug}.py").write_text(
+            f"import streamlit as st\n\nst.write('stub page {rule.slug}')\n", encoding="utf-8"
+        )
+    return tmp_path / "app.py"
+
+
+@pytest.mark.req("AUTH-1")
+def test_signed_out_shows_only_the_login_form(portal_db: Path) -> None:
+    at = _open()
+    assert not at.exception
+    assert [t.label for t in at.text_input] == ["Extension", "Password"]
+    assert at.text_input(key="signin_password").proto.type == at.text_input[0].proto.PASSWORD
+    assert [c.label for c in at.checkbox] == ["Remember me"]
+    assert [b.label for b in at.button] == ["Login"]
+    assert at.title[0].value == "☎️ FortiVoice Cloud"
+    assert not at.get("popover")
+
+
+@pytest.mark.req("AUTH-1")
+@pytest.mark.parametrize(("number", "password"), [("7101", "wrong"), ("7199", "juliet-7101")])
+def test_wrong_credentials_show_the_generic_error(
+    portal_db: Path, number: str, password: str
+) -> None:
+    at = _sign_in(_open(), number, password)
+    assert [e.value for e in at.error] == ["Invalid extension or password."]
+    assert [t.label for t in at.text_input] == ["Extension", "Password"]
+
+
+@pytest.mark.req("AUTH-4")
+def test_an_extension_without_the_portal_privilege_cannot_sign_in(portal_db: Path) -> None:
+    at = _sign_in(_open(), "7103", "nora-7103")
+    assert [e.value for e in at.error] == ["Invalid extension or password."]
+
+
+@pytest.mark.req("AUTH-1")
+@pytest.mark.req("HOME-2")
+def test_signing_in_shows_the_header(portal_db: Path) -> None:
+    at = _sign_in(_open(), "7104", "sam-7104")
+    assert not at.exception and not at.error
+    assert not at.text_input  # the form is gone
+    assert at.get("popover")[0].proto.popover.label == "👤 Sam Ortega"
+    assert "**7104**" in _markdown(at)
+    assert ":orange-badge[🟠 In use]" in _markdown(at)
+    assert at.button(key="hdr_refresh").label == "🔄"
+    assert at.get("link_button")[0].proto.url == home.HELP_URL
+    assert at.session_state["user"].number == "7104"
+    assert "signin_password" not in at.session_state  # the password is not kept
+
+
+@pytest.mark.req("HOME-2")
+def test_refresh_shows_the_current_status(portal_db: Path) -> None:
+    at = _sign_in(_open(), "7102", "arthur-7102")
+    assert ":red-badge[⛔ DND]" in _markdown(at)
+    at.button(key="hdr_refresh").click().run()
+    assert ":red-badge[⛔ DND]" in _markdown(at)
+
+
+@pytest.mark.req("AUTH-3")
+def test_log_out_returns_to_the_login_form(portal_db: Path) -> None:
+    at = _sign_in(_open(), "7101", "juliet-7101")
+    at.button(key="hdr_logout").click().run()
+    assert [t.label for t in at.text_input] == ["Extension", "Password"]
+    assert "user" not in at.session_state
+    assert not at.get("popover")
+
+
+@pytest.mark.req("HOME-1")
+def test_home_says_so_when_no_screen_page_exists_yet(portal_db: Path) -> None:
+    at = _sign_in(_open(), "7101", "juliet-7101")
+    existing = [
+        r.screen.value for r in SCREENS if (DASHBOARDS / "app_pages" / f"{r.slug}.py").exists()
+    ]
+    if existing:
+        pytest.skip(f"screen pages exist now: {existing}")
+    assert [i.value for i in at.info] == [
+        "The screens appear here as they are enabled for your extension."
+    ]
+
+
+@pytest.mark.req("HOME-1")
+@pytest.mark.req("AUTH-4")
+@pytest.mark.parametrize(
+    ("number", "password", "tiles"),
+    [
+        pytest.param(
+            "7104",
+            "sam-7104",
+            [
+                "Call History",
+                "Voicemail",
+                "Contact",
+                "Call Handling",
+                "Fax",
+                "Conference",
+                "Device",
+                "Preferences",
+            ],
+            id="premium with conference and fax",
+        ),
+        pytest.param(
+            "7101",
+            "juliet-7101",
+            ["Call History", "Voicemail", "Contact", "Call Handling", "Device", "Preferences"],
+            id="standard",
+        ),
+        pytest.param(
+            "7102",
+            "arthur-7102",
+            ["Call History", "Voicemail", "Device", "Preferences"],
+            id="basic with fax privilege",
+        ),
+    ],
+)
+def test_home_tiles_follow_privileges_and_access_level(
+    portal_db: Path, stub_pages: Path, number: str, password: str, tiles: list[str]
+) -> None:
+    at = _sign_in(_open(stub_pages), number, password)
+    assert not at.exception
+    # The first link is the header's home link; the rest are the tiles.
+    assert _page_links(at) == ["FortiVoice Cloud", *tiles]
+
+
+@pytest.mark.req("AUTH-4")
+def test_a_page_the_user_may_not_open_is_not_reachable(portal_db: Path, stub_pages: Path) -> None:
+    at = _sign_in(_open(stub_pages), "7101", "juliet-7101")
+    at.switch_page("app_pages/call_history.py").run()
+    assert "stub page call_history" in _markdown(at)
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("app_pages/conference.py").run()
