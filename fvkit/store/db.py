@@ -74,8 +74,7 @@ class Store:
 
     def arrow(self, sql: str, params: list[Any] | tuple[Any, ...] | None = None) -> pa.Table:
         """Run a parameterised query and return its rows as an Arrow table."""
-        result = self.cursor().execute(sql, params or [])
-        return result.fetch_arrow_table() if hasattr(result, "fetch_arrow_table") else result.arrow()
+        return self.cursor().sql(sql, params=params or None).to_arrow_table()
 
     def append(self, table: str, data: pa.Table, cur: duckdb.DuckDBPyConnection | None = None) -> None:
         """Bulk-insert an Arrow table whose columns are named as the table's."""

@@ -12,6 +12,7 @@ CREATE TABLE organisation (
     cloud_id VARCHAR NOT NULL,
     time_zone VARCHAR NOT NULL,
     access_number VARCHAR NOT NULL,     -- conference access extension (guide p.38)
+    operator VARCHAR NOT NULL,          -- where auto attendants send callers
     seed BIGINT NOT NULL,
     created_at TIMESTAMP NOT NULL
 );
@@ -45,7 +46,8 @@ CREATE TABLE schedule (
     description VARCHAR NOT NULL,
     weekdays INTEGER[] NOT NULL,         -- 0 = Monday
     start_minute INTEGER NOT NULL,       -- minutes after midnight, organisation time
-    end_minute INTEGER NOT NULL
+    end_minute INTEGER NOT NULL,
+    inverted BOOLEAN NOT NULL DEFAULT false  -- true: every time outside the window
 );
 
 CREATE TABLE trunk (
@@ -175,7 +177,8 @@ CREATE TABLE handling (
     twinning_status VARCHAR NOT NULL,
     twinning_number VARCHAR NOT NULL,
     quick_status VARCHAR,                -- effective quick mode, NULL when none
-    quick_expires TIMESTAMP              -- NULL: until cancelled (*720)
+    quick_expires TIMESTAMP,             -- NULL: until cancelled (*720)
+    registered BOOLEAN NOT NULL DEFAULT true  -- false: "Phone not connected"
 );
 
 -- Statuses whose call process is "User defined" (the rest use the system default).

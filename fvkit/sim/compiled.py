@@ -1,0 +1,97 @@
+"""Paths laid out as numpy arrays, so calls expand into rows without a Python loop."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from fvkit.domain.calls import Disposition
+from fvkit.sim.paths import DST, SRC, Offset, Path
+
+DISPOSITIONS = tuple(Disposition)
+_DISPOSITION_INDEX = {d: i for i, d in enumerate(DISPOSITIONS)}
+
+
+def _coefs(o: Offset | None) -> tuple[float, float, float, float]:
+    return (0.0, 0.0, 0.0, 0.0) if o is None else (o.const, o.ring, o.talk, o.message)
+
+
+def _split(text: str) -> tuple[str, int, str]:
+    """Split a step text around its one placeholder: (prefix, 0 none/1 src/2 dst, suffix)."""
+    for code, mark in ((1, SRC), (2, DST)):
+        if mark in text:
+            head, tail = text.split(mark, 1)
+            return head, code, tail
+    return text, 0, ""
+
+
+@dataclass(slots=True)
+class PathTable:
+    """Every distinct path met so far, path-level and step-level, as growable lists."""
+
+    paths: list[Path] = field(default_factory=list)
+    # per path
+    end: list[tuple[float, float, float, float]] = field(default_factory=list)
+    answer: list[tuple[float, float, float, float]] = field(default_factory=list)
+    has_answer: list[bool] = field(default_factory=list)
+    disposition: list[int] = field(default_factory=list)
+    occupies: list[int] = field(default_factory=list)  # party index, -1 none
+    step_first: list[int] = field(default_factory=list)
+    step_count: list[int] = field(default_factory=list)
+    # per step
+    step_at: list[tuple[float, float, float, float]] = field(default_factory=list)
+    step_prefix: list[str] = field(default_factory=list)
+    step_slot: list[int] = field(default_factory=list)
+    step_suffix: list[str] = field(default_factory=list)
+
+    def add(self, path: Path, party_index: dict[str, int]) -> int:
+        """Register a path; return its id."""
+        pid = len(self.paths)
+        self.paths.append(path)
+        self.end.append(_coefs(path.end))
+        self.answer.append(_coefs(path.answer))
+        self.has_answer.append(path.answer is not None)
+        self.disposition.append(_DISPOSITION_INDEX[path.disposition])
+        self.occupies.append(party_index.get(path.occupies, -1))
+        self.step_first.append(len(self.step_at))
+        self.step_count.append(len(path.steps))
+        for step in path.steps:
+            self.step_at.append(_coefs(step.offset))
+            head, slot, tail = _split(step.text)
+            self.step_prefix.append(head)
+            self.step_slot.append(slot)
+            self.step_suffix.append(tail)
+        return pid
+
+    def arrays(self) -> Frozen:
+        """Return numpy views of the table for vectorised expansion."""
+        return Frozen(
+            end=np.asarray(self.end, dtype=np.float64).reshape(-1, 4),
+            answer=np.asarray(self.answer, dtype=np.float64).reshape(-1, 4),
+            has_answer=np.asarray(self.has_answer, dtype=bool),
+            disposition=np.asarray(self.disposition, dtype=np.int8),
+            step_first=np.asarray(self.step_first, dtype=np.int64),
+            step_count=np.asarray(self.step_count, dtype=np.int64),
+            step_at=np.asarray(self.step_at, dtype=np.float64).reshape(-1, 4),
+            step_slot=np.asarray(self.step_slot, dtype=np.int8),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Frozen:
+    """Numpy arrays of a PathTable."""
+
+    end: np.ndarray
+    answer: np.ndarray
+    has_answer: np.ndarray
+    disposition: np.ndarray
+    step_first: np.ndarray
+    step_count: np.ndarray
+    step_at: np.ndarray
+    step_slot: np.ndarray
+
+
+def seconds(coefs: np.ndarray, draws: np.ndarray) -> np.ndarray:
+    """Evaluate offsets: rows of (const, ring, talk, message) against per-row draws."""
+    return coefs[:, 0] + (coefs[:, 1:] * draws).sum(axis=1)
