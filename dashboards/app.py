@@ -12,6 +12,7 @@ import streamlit as st
 
 from dashboards import session
 from fvkit.domain.calls import ExtensionStatus
+from fvkit.domain.screens import SCREENS
 from fvkit.portal import auth, home
 from fvkit.store import StoreLocked
 
@@ -70,6 +71,18 @@ def draw_header(user: auth.User, home_page: st.Page) -> None:
         st.button("🔄", key="hdr_refresh", help="Refresh the extension status", type="tertiary")
 
 
+def login_pages() -> list[st.Page]:
+    """Return the login form under the login URL and under every page's URL.
+
+    A reload opens a new, signed-out session at the same URL; answering it with the
+    form (instead of Streamlit's "Page not found" dialog) also brings the user back to
+    that page once signed in.
+    """
+    slugs = ["home", *(r.slug for r in SCREENS if (PAGES / f"{r.slug}.py").exists())]
+    login = st.Page(sign_in_form, title="Login", url_path="login", default=True)
+    return [login, *(st.Page(sign_in_form, title="Login", url_path=slug) for slug in slugs)]
+
+
 def pages_for(user: auth.User) -> list[st.Page]:
     """Return Home plus a page for each screen the user may open whose page exists."""
     pages = [st.Page(PAGES / "home.py", title="Home", icon="🏠", url_path="home", default=True)]
@@ -90,8 +103,7 @@ def main() -> None:
         st.stop()
     user = session.current_user()
     if user is None:
-        login = st.Page(sign_in_form, title="Login", url_path="login", default=True)
-        st.navigation([login], position="hidden").run()
+        st.navigation(login_pages(), position="hidden").run()
         return
     pages = pages_for(user)
     current = st.navigation(pages)

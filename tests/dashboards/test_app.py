@@ -94,6 +94,15 @@ def test_signing_in_shows_the_header(portal_db: Path) -> None:
     assert "signin_password" not in at.session_state  # the password is not kept
 
 
+def test_remember_me_is_kept_as_a_choice_only(portal_db: Path) -> None:
+    at = _open()
+    at.checkbox(key="signin_remember").check()
+    at = _sign_in(at, "7101", "juliet-7101")
+    assert at.session_state["remember_me"] is True
+    # AUTH-2 (a later issue) turns the choice into a token; nothing else is kept yet.
+    assert "auth_token" not in at.session_state
+
+
 @pytest.mark.req("HOME-2")
 def test_refresh_shows_the_current_status(portal_db: Path) -> None:
     at = _sign_in(_open(), "7102", "arthur-7102")

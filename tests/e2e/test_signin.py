@@ -1,0 +1,67 @@
+"""Signing in and out of the real portal in Chromium (AUTH-1, AUTH-3, HOME-2)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+
+def _sign_in(page: Page, url: str, number: str, password: str) -> None:
+    page.goto(url)
+    page.get_by_role("textbox", name="Extension").fill(number)
+    page.get_by_role("textbox", name="Password").fill(password)
+    page.get_by_role("button", name="Login").click()
+
+
+@pytest.mark.e2e
+@pytest.mark.req("AUTH-1")
+@pytest.mark.req("AUTH-3")
+@pytest.mark.req("HOME-2")
+def test_sign_in_shows_the_header_and_log_out_returns_to_the_form(
+    page: Page, portal_url: str, artifacts: Path
+) -> None:
+    page.goto(portal_url)
+    expect(page.get_by_role("checkbox", name="Remember me")).to_be_visible()
+    page.locator(IDLE).wait_for()
+    page.screenshot(path=artifacts / "signin-form.png", full_page=True)
+    _sign_in(page, portal_url, "7104", "sam-7104")
+
+    menu = page.get_by_role("button", name="👤 Sam Ortega")
+    expect(menu).to_be_visible()
+    expect(page.get_by_text("7104", exact=True)).to_be_visible()
+    expect(page.get_by_text("🟠 In use", exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name="❓ Help")).to_be_visible()
+    expect(page.get_by_role("textbox", name="Password")).to_have_count(0)
+    page.locator(IDLE).wait_for()
+    page.screenshot(path=artifacts / "signin-home.png", full_page=True)
+
+    menu.click()
+    page.get_by_role("button", name="Log Out").click()
+    expect(page.get_by_role("textbox", name="Extension")).to_be_visible()
+    expect(page.get_by_role("button", name="👤 Sam Ortega")).to_have_count(0)
+
+
+@pytest.mark.e2e
+@pytest.mark.req("AUTH-1")
+def test_a_wrong_password_shows_the_generic_error(page: Page, portal_url: str) -> None:
+    _sign_in(page, portal_url, "7102", "not-arthurs-password")
+    error = page.get_by_test_id("stAlertContentError")
+    expect(error).to_have_text("Invalid extension or password.")
+    expect(page.get_by_role("textbox", name="Password")).to_be_visible()
+
+
+@pytest.mark.e2e
+@pytest.mark.req("AUTH-1")
+def test_a_reload_on_a_page_url_shows_the_login_form(page: Page, portal_url: str) -> None:
+    # A reload starts a new, signed-out session at the same URL.
+    _sign_in(page, f"{portal_url}/home", "7101", "juliet-7101")
+    expect(page.get_by_role("button", name="👤 Juliet Higgins")).to_be_visible()
+    expect(page.get_by_text("🟢 Not in use", exact=True)).to_be_visible()
+    page.reload()
+    expect(page.get_by_role("textbox", name="Extension")).to_be_visible()
+    page.locator(IDLE).wait_for()
+    expect(page.get_by_text("Page not found")).to_have_count(0)
