@@ -54,20 +54,12 @@ def set_password_hash(store: Store, number: str, hashed: str | None) -> None:
 
 def portal_users(store: Store) -> pa.Table:
     """Return the extensions that may sign in to the portal, by number."""
-    # NOTE: built from rows rather than Store.arrow(), which does not yet know the
-    # duckdb 2 result API (to_arrow_table); the table is a few hundred rows at most.
-    rows = store.execute(
+    return store.arrow(
         "SELECT number, display_name, department, access_level, "
         "password_hash IS NOT NULL AS has_password "
         "FROM extension WHERE ext_type = ? AND list_contains(privileges, ?) "
         "ORDER BY number",
         [ExtensionType.USER.value, Privilege.USER_PORTAL.value],
-    ).fetchall()
-    names = ("number", "display_name", "department", "access_level", "has_password")
-    types = (pa.string(), pa.string(), pa.string(), pa.string(), pa.bool_())
-    columns = list(zip(*rows, strict=True)) if rows else [() for _ in names]
-    return pa.table(
-        [pa.array(col, type=t) for col, t in zip(columns, types, strict=True)], names=list(names)
     )
 
 
