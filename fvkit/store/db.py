@@ -74,7 +74,11 @@ class Store:
 
     def arrow(self, sql: str, params: list[Any] | tuple[Any, ...] | None = None) -> pa.Table:
         """Run a parameterised query and return its rows as an Arrow table."""
-        return self.cursor().sql(sql, params=params or None).to_arrow_table()
+        cur = self.cursor()
+        # NOTE: DuckDB 2 refuses `.sql()` while an earlier result is partly fetched
+        # (a fetchone()); abandon it first. Arrow from a DB-API result would copy the rows.
+        cur.abort()
+        return cur.sql(sql, params=params or None).to_arrow_table()
 
     def append(self, table: str, data: pa.Table, cur: duckdb.DuckDBPyConnection | None = None) -> None:
         """Bulk-insert an Arrow table whose columns are named as the table's."""

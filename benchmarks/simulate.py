@@ -1,0 +1,65 @@
+"""Simulate 1,000,000 calls into a fresh database, against DuckDB's plain insert of the same rows.
+
+Run: .venv/bin/python benchmarks/simulate.py [--calls N]. The last line reads `ratio: X.XX`
+(simulate time / plain insert time); target <= 5.
+The organisation (200 extensions; argon2 hashing of ~550 secrets) is created first and timed
+apart: it is a fixed cost, not a per-call one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+
+from fvkit.sim.run import CALL_TABLES, Options, simulate
+from fvkit.store import Store
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--calls", type=int, default=1_000_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "sim.duckdb"
+        store = Store(db)
+        t0 = time.perf_counter()
+        simulate(store, datetime(2026, 1, 1, 8), seed=7, extensions=200, options=Options(days=0.0))
+        org_s = time.perf_counter() - t0
+        # ~34k calls per 30 days at 8 calls/user/day for 183 users: scale days to the target
+        days = 365.0
+        per_day = args.calls / days / 183 / 0.74
+        t0 = time.perf_counter()
+        summary = simulate(store, datetime(2026, 1, 1, 8), seed=7,
+                           options=Options(days=days, calls_per_user_day=per_day, chunk_days=31))
+        sim_s = time.perf_counter() - t0
+        rows = {name: store.arrow(f"SELECT * FROM {name}") for name in CALL_TABLES}
+        store.close()
+        n_rows = {k: v.num_rows for k, v in rows.items()}
+
+        plain = duckdb.connect(str(Path(tmp) / "plain.duckdb"))
+        for name, table in rows.items():  # same columns and types, no constraints
+            plain.register("src", table)
+            plain.execute(f"CREATE TABLE {name} AS SELECT * FROM src LIMIT 0")
+            plain.unregister("src")
+        t0 = time.perf_counter()
+        for name, table in rows.items():
+            plain.register("src", table)
+            plain.execute(f"INSERT INTO {name} SELECT * FROM src")
+            plain.unregister("src")
+        plain.execute("CHECKPOINT")
+        plain_s = time.perf_counter() - t0
+        plain.close()
+    print(f"organisation (200 extensions, not in the ratio): {org_s:.2f} s")
+    print(f"simulated calls: {summary.calls:,}  rows: {n_rows}")
+    print(f"simulate: {sim_s:.2f} s ({summary.calls / sim_s:,.0f} calls/s)")
+    print(f"plain insert of the same rows from Arrow: {plain_s:.2f} s")
+    print(f"ratio: {sim_s / plain_s:.2f}")
+
+
+if __name__ == "__main__":
+    main()
