@@ -34,8 +34,12 @@ def main() -> None:
         days = 365.0
         per_day = args.calls / days / 183 / 0.74
         t0 = time.perf_counter()
-        summary = simulate(store, datetime(2026, 1, 1, 8), seed=7,
-                           options=Options(days=days, calls_per_user_day=per_day, chunk_days=31))
+        summary = simulate(
+            store,
+            datetime(2026, 1, 1, 8),
+            seed=7,
+            options=Options(days=days, calls_per_user_day=per_day, chunk_days=31),
+        )
         sim_s = time.perf_counter() - t0
         rows = {name: store.arrow(f"SELECT * FROM {name}") for name in CALL_TABLES}
         store.close()

@@ -6,7 +6,8 @@ import os
 import subprocess
 import sys
 import time
-from datetime import UTC, date, datetime, time as dtime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as dtime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -39,16 +40,27 @@ def main() -> None:
 @main.command(name="simulate")
 @click.option("--db", default=DEFAULT_DB, show_default=True, help="DuckDB file to build or extend.")
 @click.option("--seed", default=1, show_default=True, help="Same seed, same organisation and calls.")
-@click.option("--start", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="First day of traffic (organisation time). Default: where the last run ended, "
-                   "or DAYS days before today.")
+@click.option(
+    "--start",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="First day of traffic (organisation time). Default: where the last run ended, or DAYS days before today.",
+)
 @click.option("--days", default=30.0, show_default=True, help="Days of traffic to add.")
 @click.option("--extensions", default=200, show_default=True, help="Extensions of a new organisation.")
 @click.option("--trunk-lines", default=23, show_default=True, help="Lines of the trunk (SIM-4).")
 @click.option("--password", default=None, help="Portal password for every generated user (demos, tests).")
 @click.option("--calls-per-user-day", default=8.0, show_default=True, help="Weekday calls per user.")
-def simulate_cmd(db: str, seed: int, start: datetime | None, days: float, extensions: int,
-                 trunk_lines: int, password: str | None, calls_per_user_day: float) -> None:
+def simulate_cmd(
+    db: str,
+    seed: int,
+    start: datetime | None,
+    days: float,
+    extensions: int,
+    trunk_lines: int,
+    password: str | None,
+    calls_per_user_day: float,
+) -> None:
     """Build or extend a database with a seeded organisation and its call traffic."""
     if password is not None and len(password) < MIN_PASSWORD:
         raise click.BadParameter(f"use at least {MIN_PASSWORD} characters", param_hint="--password")
@@ -72,15 +84,24 @@ def simulate_cmd(db: str, seed: int, start: datetime | None, days: float, extens
                 bar.update(step)
                 done[0] += step
 
-        summary = simulate(store, first, seed=seed, extensions=extensions, trunk_lines=trunk_lines,
-                           password=password, options=Options(days=days, calls_per_user_day=calls_per_user_day),
-                           progress=progress)
+        summary = simulate(
+            store,
+            first,
+            seed=seed,
+            extensions=extensions,
+            trunk_lines=trunk_lines,
+            password=password,
+            options=Options(days=days, calls_per_user_day=calls_per_user_day),
+            progress=progress,
+        )
     store.close()
     elapsed = time.perf_counter() - begun
     if summary.organisation_created:
         click.echo(f"organisation created: {extensions} extensions, {trunk_lines} trunk lines (seed {seed})")
-    click.echo(f"calls: {summary.calls:,}  flow events: {summary.flow_events:,}  voicemails: {summary.voicemails:,}  "
-               f"faxes: {summary.faxes:,}  recordings: {summary.recordings:,}  seconds: {elapsed:.1f}")
+    click.echo(
+        f"calls: {summary.calls:,}  flow events: {summary.flow_events:,}  voicemails: {summary.voicemails:,}  "
+        f"faxes: {summary.faxes:,}  recordings: {summary.recordings:,}  seconds: {elapsed:.1f}"
+    )
     if summary.organisation_created and password is None:
         click.echo(f"portal passwords are random: set one with `fvkit users set-password --db {db} EXT PASSWORD`")
 
@@ -103,8 +124,10 @@ def users(ctx: click.Context, db: str) -> None:
     store.close()
     click.echo(f"{'extension':<10} {'name':<28} {'department':<12} {'access':<9} password")
     for r in rows:
-        click.echo(f"{r['number']:<10} {r['display_name']:<28} {r['department']:<12} {r['access_level']:<9} "
-                   f"{'set' if r['has_password'] else 'not set'}")
+        click.echo(
+            f"{r['number']:<10} {r['display_name']:<28} {r['department']:<12} {r['access_level']:<9} "
+            f"{'set' if r['has_password'] else 'not set'}"
+        )
     click.echo(f"{len(rows)} users. Set a password: fvkit users set-password --db {db} EXT PASSWORD")
 
 
@@ -135,12 +158,27 @@ def serve(db: str, port: int, address: str) -> None:
         raise click.ClickException(f"{db} does not exist: build it first with `fvkit simulate --db {db}`")
     _open(db).close()  # fail here, in one line, if another process holds the file
     env = {**os.environ, "FVKIT_DB": str(Path(db).resolve())}
-    cmd = [sys.executable, "-m", "streamlit", "run", str(REPO / "dashboards" / "app.py"),
-           "--server.headless", "true", "--server.address", address, "--server.port", str(port),
-           "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-           "--theme.primaryColor", "#2e7d32"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(REPO / "dashboards" / "app.py"),
+        "--server.headless",
+        "true",
+        "--server.address",
+        address,
+        "--server.port",
+        str(port),
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+        "--theme.primaryColor",
+        "#2e7d32",
+    ]
     click.echo(f"portal on http://localhost:{port}  (database {db}; Ctrl-C stops it)")
-    raise SystemExit(subprocess.call(cmd, env=env))
+    raise SystemExit(subprocess.call(cmd, env=env))  # noqa: S603  # fixed argv, no shell
 
 
 if __name__ == "__main__":

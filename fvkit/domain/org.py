@@ -41,14 +41,26 @@ ACCESS_FEATURES: dict[Feature, dict[AccessLevel, bool]] = {
         AccessLevel.STANDARD: True,
         AccessLevel.PREMIUM: True,
     },
-    Feature.CONTACTS: {AccessLevel.BASIC: False, AccessLevel.STANDARD: True, AccessLevel.PREMIUM: True},
-    Feature.CONSOLE: {AccessLevel.BASIC: False, AccessLevel.STANDARD: False, AccessLevel.PREMIUM: True},
+    Feature.CONTACTS: {
+        AccessLevel.BASIC: False,
+        AccessLevel.STANDARD: True,
+        AccessLevel.PREMIUM: True,
+    },
+    Feature.CONSOLE: {
+        AccessLevel.BASIC: False,
+        AccessLevel.STANDARD: False,
+        AccessLevel.PREMIUM: True,
+    },
     Feature.CALL_CENTER_CONSOLE: {
         AccessLevel.BASIC: False,
         AccessLevel.STANDARD: False,
         AccessLevel.PREMIUM: False,
     },
-    Feature.FAXING: {AccessLevel.BASIC: False, AccessLevel.STANDARD: True, AccessLevel.PREMIUM: True},
+    Feature.FAXING: {
+        AccessLevel.BASIC: False,
+        AccessLevel.STANDARD: True,
+        AccessLevel.PREMIUM: True,
+    },
 }
 
 

@@ -75,9 +75,7 @@ def render_message(seed: int, script: str, seconds: float) -> bytes:
     return _wav_bytes(_fade_out(out))
 
 
-def render_recording(
-    seed: int, script: str, seconds: float, paused: Sequence[tuple[float, float]]
-) -> bytes:
+def render_recording(seed: int, script: str, seconds: float, paused: Sequence[tuple[float, float]]) -> bytes:
     """Render a two-party call recording with the paused spans cut out, as WAV bytes."""
     frames = _frames(seconds)
     spans = _check_spans(paused, seconds)
@@ -132,15 +130,11 @@ def _frames(seconds: float) -> int:
     return round(seconds * AUDIO_RATE_HZ)
 
 
-def _check_spans(
-    paused: Sequence[tuple[float, float]], seconds: float
-) -> list[tuple[float, float]]:
+def _check_spans(paused: Sequence[tuple[float, float]], seconds: float) -> list[tuple[float, float]]:
     spans = sorted((float(start), float(end)) for start, end in paused)
     for start, end in spans:
         if not (math.isfinite(start) and math.isfinite(end) and 0 <= start <= end <= seconds):
-            raise ValueError(
-                f"paused span ({start:g}, {end:g}) must satisfy 0 <= from <= to <= {seconds:g}"
-            )
+            raise ValueError(f"paused span ({start:g}, {end:g}) must satisfy 0 <= from <= to <= {seconds:g}")
     for (_, end), (start, _) in itertools.pairwise(spans):
         if start < end:
             raise ValueError(f"paused spans overlap at {start:g} s")
@@ -277,9 +271,7 @@ def _wav_info(data: bytes) -> AudioInfo:
     try:
         with wave.open(io.BytesIO(data), "rb") as wav:
             rate, frames = wav.getframerate(), wav.getnframes()
-            return AudioInfo(
-                "wav", rate, wav.getnchannels(), wav.getsampwidth(), frames / rate, True
-            )
+            return AudioInfo("wav", rate, wav.getnchannels(), wav.getsampwidth(), frames / rate, True)
     except Exception:
         # NOTE: on hostile bytes wave raises wave.Error, EOFError, RuntimeError, struct.error
         # and more; any of them just means "read the fmt chunk by hand" below.
@@ -345,9 +337,7 @@ def _mp3_info(data: bytes, start: int, *, scan: bool) -> AudioInfo | None:
     return None
 
 
-def _mp3_stream(
-    data: bytes, pos: int, rate: int, channels: int, kbps: int, length: int, mpeg1: bool
-) -> AudioInfo:
+def _mp3_stream(data: bytes, pos: int, rate: int, channels: int, kbps: int, length: int, mpeg1: bool) -> AudioInfo:
     samples = 1152 if mpeg1 else 576
     side = (32 if channels == 2 else 17) if mpeg1 else (17 if channels == 2 else 9)
     xing = pos + 4 + side

@@ -99,9 +99,7 @@ def render_fax(
     return bytes(pdf.output())
 
 
-def render_cover(
-    to: str, sender: str, email: str, subject: str, company: str, comments: str, pages: int
-) -> bytes:
+def render_cover(to: str, sender: str, email: str, subject: str, company: str, comments: str, pages: int) -> bytes:
     """Render a one-page dynamic fax cover page (guide p.34-35) as PDF bytes."""
     _check_pages(pages)
     pdf = _new_pdf()

@@ -94,4 +94,5 @@ class Frozen:
 
 def seconds(coefs: np.ndarray, draws: np.ndarray) -> np.ndarray:
     """Evaluate offsets: rows of (const, ring, talk, message) against per-row draws."""
-    return coefs[:, 0] + (coefs[:, 1:] * draws).sum(axis=1)
+    result: np.ndarray = coefs[:, 0] + (coefs[:, 1:] * draws).sum(axis=1)
+    return result

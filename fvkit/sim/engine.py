@@ -15,8 +15,21 @@ from fvkit.sim.settings import Settings
 from fvkit.sim.traffic import Draws, Mix, hour_table
 
 # bit layout of a call's static situation key
-_FIELDS = (("kind", 2), ("party", 16), ("mask", 5), ("quick", 1), ("pages", 4), ("answers", 1),
-           ("leaves", 1), ("fm", 2), ("transfer", 2), ("rec", 1), ("rbusy", 1), ("fax", 1), ("caller", 16))
+_FIELDS = (
+    ("kind", 2),
+    ("party", 16),
+    ("mask", 5),
+    ("quick", 1),
+    ("pages", 4),
+    ("answers", 1),
+    ("leaves", 1),
+    ("fm", 2),
+    ("transfer", 2),
+    ("rec", 1),
+    ("rbusy", 1),
+    ("fax", 1),
+    ("caller", 16),
+)
 
 
 @dataclass(slots=True)
@@ -57,7 +70,9 @@ def targets(settings: Settings) -> Targets:
     return Targets(numbers, {n: i for i, n in enumerate(numbers)})
 
 
-def _schedule_mask(settings: Settings, start: np.ndarray, first_hour_us: int, hours: tuple[np.ndarray, ...]) -> np.ndarray:
+def _schedule_mask(
+    settings: Settings, start: np.ndarray, first_hour_us: int, hours: tuple[np.ndarray, ...]
+) -> np.ndarray:
     _, weekday, local_hour = hours
     h = ((start - first_hour_us) // 3_600_000_000).clip(0, len(weekday) - 1)
     wd = weekday[h]
@@ -69,7 +84,14 @@ def _schedule_mask(settings: Settings, start: np.ndarray, first_hour_us: int, ho
     return mask
 
 
-def resolve(settings: Settings, tg: Targets, d: Draws, mix: Mix, rng: np.random.Generator, pool: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+def resolve(
+    settings: Settings,
+    tg: Targets,
+    d: Draws,
+    mix: Mix,
+    rng: np.random.Generator,
+    pool: tuple[str, ...],
+) -> tuple[np.ndarray, np.ndarray]:
     """Return each call's target party index and outside-number index, after redirections."""
     n = len(d.kind)
     party = d.callee.astype(np.int64)  # users are the first indexes
@@ -85,7 +107,9 @@ def resolve(settings: Settings, tg: Targets, d: Draws, mix: Mix, rng: np.random.
         to_main = incoming & ~d.fax & (u < mix.to_main_number)
         party[to_main] = tg.index[settings.auto_attendants[0]]
     if settings.fax_extensions:
-        party[d.fax & incoming] = [tg.index[f] for f in rng.choice(settings.fax_extensions, int((d.fax & incoming).sum()))]
+        party[d.fax & incoming] = [
+            tg.index[f] for f in rng.choice(settings.fax_extensions, int((d.fax & incoming).sum()))
+        ]
     party[d.kind == Kind.OUTGOING] = -1
     outside = d.outside.copy()
     # some callers are ones the callee has blocked (CT-10, HD-3)
@@ -123,7 +147,9 @@ def route_batch(
     is_user_caller = (kind == Kind.INTERNAL) | (kind == Kind.OUTGOING)
     src = np.where(is_user_caller, user_arr[np.maximum(d.caller, 0)], pool_arr[outside])
     peer = kind == Kind.PEER
-    src[peer] = np.asarray([f"85{x:02d}" for x in (outside[peer] % 100).tolist()], dtype=src.dtype) if peer.any() else src[peer]
+    src[peer] = (
+        np.asarray([f"85{x:02d}" for x in (outside[peer] % 100).tolist()], dtype=src.dtype) if peer.any() else src[peer]
+    )
     numbers_arr = np.asarray(tg.numbers)
     dst = np.where(party >= 0, numbers_arr[np.maximum(party, 0)], pool_arr[outside])
 
@@ -153,9 +179,18 @@ def route_batch(
     rec = d.records & np.where(outgoing, caller_rec, to_party & (p < n_users) & can_rec[p])
     rec &= ~d.fax
     fields = {
-        "kind": kind.astype(np.int64), "party": np.where(to_party, party + 1, 0), "mask": mask,
-        "quick": quick, "pages": d.fax_pages, "answers": d.answers, "leaves": d.leaves_message,
-        "fm": fm, "transfer": transfer, "rec": rec, "rbusy": d.remote_busy, "fax": d.fax,
+        "kind": kind.astype(np.int64),
+        "party": np.where(to_party, party + 1, 0),
+        "mask": mask,
+        "quick": quick,
+        "pages": d.fax_pages,
+        "answers": d.answers,
+        "leaves": d.leaves_message,
+        "fm": fm,
+        "transfer": transfer,
+        "rec": rec,
+        "rbusy": d.remote_busy,
+        "fax": d.fax,
         "caller": np.where(outgoing & rec, d.caller + 1, 0),
     }
     static = np.zeros(n, dtype=np.int64)
@@ -171,8 +206,17 @@ def route_batch(
     pid = np.empty(n, dtype=np.int64)
     party_index = tg.index
     for i, (t, key0, pt, s, trunk, ring, talk, msg) in enumerate(
-        zip(start.tolist(), static.tolist(), party.tolist(), src.tolist(), uses_trunk,
-            d.ring.tolist(), d.talk.tolist(), d.message.tolist(), strict=True)
+        zip(
+            start.tolist(),
+            static.tolist(),
+            party.tolist(),
+            src.tolist(),
+            uses_trunk,
+            d.ring.tolist(),
+            d.talk.tolist(),
+            d.message.tolist(),
+            strict=True,
+        )
     ):
         congested = 0
         if trunk:

@@ -16,10 +16,18 @@ from fvkit.sim.routing import Kind
 from fvkit.sim.settings import Settings
 
 US = 1_000_000
-_DIRECTION = {Kind.INTERNAL: Direction.INTERNAL, Kind.OUTGOING: Direction.OUTGOING,
-              Kind.INCOMING: Direction.INCOMING, Kind.PEER: Direction.INCOMING}
-_DCONTEXT = {Kind.INTERNAL: "from-internal", Kind.OUTGOING: "from-internal",
-             Kind.INCOMING: "from-trunk", Kind.PEER: "from-peer"}
+_DIRECTION = {
+    Kind.INTERNAL: Direction.INTERNAL,
+    Kind.OUTGOING: Direction.OUTGOING,
+    Kind.INCOMING: Direction.INCOMING,
+    Kind.PEER: Direction.INCOMING,
+}
+_DCONTEXT = {
+    Kind.INTERNAL: "from-internal",
+    Kind.OUTGOING: "from-internal",
+    Kind.INCOMING: "from-trunk",
+    Kind.PEER: "from-peer",
+}
 
 
 def _ts(micros: np.ndarray) -> pa.Array:
@@ -31,8 +39,17 @@ def _dict(codes: np.ndarray, values: list[str]) -> pa.Array:
     return pa.array(np.asarray(values, dtype=object)[codes], type=pa.string())
 
 
-def expand(r: Routed, table: PathTable, settings: Settings, tg: Targets, names: dict[str, str],
-           pool_names: np.ndarray, first_seq: int, first_media_id: int, seed: int) -> dict[str, pa.Table]:
+def expand(
+    r: Routed,
+    table: PathTable,
+    settings: Settings,
+    tg: Targets,
+    names: dict[str, str],
+    pool_names: np.ndarray,
+    first_seq: int,
+    first_media_id: int,
+    seed: int,
+) -> dict[str, pa.Table]:
     """Return the rows of a routed batch, keyed by table name."""
     arr = table.arrays()
     n = len(r.start)
@@ -61,12 +78,22 @@ def expand(r: Routed, table: PathTable, settings: Settings, tg: Targets, names: 
     path_dest = np.asarray([p.destination for p in paths], dtype=object)[pid]
     destination = np.where(path_dest == DST, dst, path_dest)
     lastdata = np.asarray([p.lastdata for p in paths], dtype=object)[pid]
-    lastdata = np.where(lastdata == f"PJSIP/{DST}@{settings.trunk}", "PJSIP/" + dst.astype(object) + f"@{settings.trunk}", lastdata)
+    lastdata = np.where(
+        lastdata == f"PJSIP/{DST}@{settings.trunk}",
+        "PJSIP/" + dst.astype(object) + f"@{settings.trunk}",
+        lastdata,
+    )
     internal_party = np.where(user_caller, src, np.where(r.party >= 0, dst, ""))
     dept = np.asarray([settings.departments.get(x, "") for x in internal_party.tolist()], dtype=object)
     outgoing = kind == Kind.OUTGOING
-    dnis = np.where(outgoing | (kind == Kind.INTERNAL), dst,
-                    np.asarray([settings.org.parties[x].did if x in settings.org.parties else "" for x in dst.tolist()], dtype=object))
+    dnis = np.where(
+        outgoing | (kind == Kind.INTERNAL),
+        dst,
+        np.asarray(
+            [settings.org.parties[x].did if x in settings.org.parties else "" for x in dst.tolist()],
+            dtype=object,
+        ),
+    )
     channel_owner = np.where(user_caller, src, settings.trunk)
     dstchan = np.asarray([p.dstchannel for p in paths], dtype=object)[pid]
     dstchan = np.where(outgoing, f"PJSIP/{settings.trunk}", dstchan)
@@ -92,7 +119,8 @@ def expand(r: Routed, table: PathTable, settings: Settings, tg: Targets, names: 
         "account_code": pa.array(np.where(outgoing, dept, "").astype(object), type=pa.string()),
         "dcontext": _dict(kind, [_DCONTEXT[k] for k in Kind]),
         "channel": pc.binary_join_element_wise(
-            pa.array(("PJSIP/" + channel_owner.astype(object)), type=pa.string()), seqpad, "-"),
+            pa.array(("PJSIP/" + channel_owner.astype(object)), type=pa.string()), seqpad, "-"
+        ),
         "dstchannel": pa.array(dstchan, type=pa.string()),
         "lastapp": pa.array(np.asarray([p.lastapp for p in paths], dtype=object)[pid], type=pa.string()),
         "lastdata": pa.array(lastdata, type=pa.string()),
@@ -100,7 +128,10 @@ def expand(r: Routed, table: PathTable, settings: Settings, tg: Targets, names: 
         "userfield": pa.array(np.full(n, "", dtype=object), type=pa.string()),
     }
     calls = pa.table(call)
-    out = {"cdr": _history(calls, r, table, tg, settings), "flow_event": _flow(r, table, arr, linkedid, start)}
+    out = {
+        "cdr": _history(calls, r, table, tg, settings),
+        "flow_event": _flow(r, table, arr, linkedid, start),
+    }
     out.update(_media(r, table, settings, names, calls, first_media_id, seed, answer))
     return out
 
@@ -133,8 +164,13 @@ def _history(calls: pa.Table, r: Routed, table: PathTable, tg: Targets, settings
     order = np.lexsort((r.start[rows], owner.astype(str)))
     rows, owner, primary, placed = rows[order], owner[order], primary[order], placed[order]
     body = calls.take(pa.array(rows))
-    head = pa.table({"owner": pa.array(owner, type=pa.string()), "is_primary": pa.array(primary),
-                     "placed": pa.array(placed)})
+    head = pa.table(
+        {
+            "owner": pa.array(owner, type=pa.string()),
+            "is_primary": pa.array(primary),
+            "placed": pa.array(placed),
+        }
+    )
     for name in body.column_names:
         head = head.append_column(name, body.column(name))
     return head
@@ -150,12 +186,14 @@ def _flow(r: Routed, table: PathTable, arr: Frozen, linkedid: pa.Array, start: n
     step = arr.step_first[r.pid][call_idx] + local
     at = seconds(arr.step_at[step], r.vars[call_idx])
     time = start[call_idx] + (at * US).astype(np.int64)
-    return pa.table({
-        "linkedid": linkedid.take(pa.array(call_idx)),
-        "seq": pa.array((local + 1).astype(np.int16)),
-        "time": _ts(time),
-        "description": _descriptions(r, table, step, call_idx, arr.step_slot),
-    })
+    return pa.table(
+        {
+            "linkedid": linkedid.take(pa.array(call_idx)),
+            "seq": pa.array((local + 1).astype(np.int16)),
+            "time": _ts(time),
+            "description": _descriptions(r, table, step, call_idx, arr.step_slot),
+        }
+    )
 
 
 def _descriptions(r: Routed, table: PathTable, step: np.ndarray, call_idx: np.ndarray, slots: np.ndarray) -> pa.Array:
@@ -173,8 +211,16 @@ def _descriptions(r: Routed, table: PathTable, step: np.ndarray, call_idx: np.nd
     return pc.binary_join_element_wise(head, pa.array(middle, type=pa.string()), suffix.take(pa.array(step)), "")
 
 
-def _media(r: Routed, table: PathTable, settings: Settings, names: dict[str, str], calls: pa.Table,
-           first_id: int, seed: int, answer: np.ndarray) -> dict[str, pa.Table]:
+def _media(
+    r: Routed,
+    table: PathTable,
+    settings: Settings,
+    names: dict[str, str],
+    calls: pa.Table,
+    first_id: int,
+    seed: int,
+    answer: np.ndarray,
+) -> dict[str, pa.Table]:
     """Voicemails, personal recordings and faxes the batch left behind."""
     out: dict[str, pa.Table] = {}
     paths = table.paths
@@ -190,13 +236,23 @@ def _media(r: Routed, table: PathTable, settings: Settings, names: dict[str, str
         ring, talk, msg = r.vars[i].tolist()
         who = from_name[i] or src[i]
         next_id += 1
-        vm_rows.append({
-            "id": next_id, "owner": vm.owner, "linkedid": linked[i], "caller": src[i], "caller_name": from_name[i],
-            "received": int(r.start[i] + vm.offset.at(ring, talk, msg) * US), "duration": int(msg),
-            "urgent": bool(r.draws.urgent[i]), "is_new": bool(r.draws.blocked_pick[i] < 0.5),
-            "forwarded_from": "", "seed": (seed * 1_000_003 + next_id) % 2**31,
-            "script": f"Hi {names.get(vm.owner, vm.owner)}, this is {who}. Please call me back at {src[i]}. Thanks.",
-        })
+        vm_rows.append(
+            {
+                "id": next_id,
+                "owner": vm.owner,
+                "linkedid": linked[i],
+                "caller": src[i],
+                "caller_name": from_name[i],
+                "received": int(r.start[i] + vm.offset.at(ring, talk, msg) * US),
+                "duration": int(msg),
+                "urgent": bool(r.draws.urgent[i]),
+                "is_new": bool(r.draws.blocked_pick[i] < 0.5),
+                "forwarded_from": "",
+                "seed": (seed * 1_000_003 + next_id) % 2**31,
+                "script": f"Hi {names.get(vm.owner, vm.owner)}, this is {who}. "
+                f"Please call me back at {src[i]}. Thanks.",
+            }
+        )
     has_rec = np.asarray([p.recording is not None for p in paths])[r.pid]
     for i in np.flatnonzero(has_rec).tolist():
         rec = paths[r.pid[i]].recording
@@ -205,31 +261,55 @@ def _media(r: Routed, table: PathTable, settings: Settings, names: dict[str, str
         t0, tp, tr, te = (o.at(ring, talk, msg) for o in (rec.start, rec.pause, rec.resume, rec.end))
         peer = calls.column("dst")[i].as_py() if rec.owner == src[i] else src[i]
         next_id += 1
-        rec_rows.append({
-            "id": next_id, "owner": rec.owner, "linkedid": linked[i], "peer": peer, "peer_name": names.get(peer, ""),
-            "started": int(r.start[i] + t0 * US), "duration": round((te - t0) - (tr - tp)),
-            "paused": json.dumps([[round(tp - t0, 1), round(tr - t0, 1)]]), "forwarded_from": "",
-            "seed": (seed * 1_000_003 + next_id) % 2**31,
-            "script": f"Call between {names.get(rec.owner, rec.owner)} and {names.get(peer, '') or peer}.",
-        })
+        rec_rows.append(
+            {
+                "id": next_id,
+                "owner": rec.owner,
+                "linkedid": linked[i],
+                "peer": peer,
+                "peer_name": names.get(peer, ""),
+                "started": int(r.start[i] + t0 * US),
+                "duration": round((te - t0) - (tr - tp)),
+                "paused": json.dumps([[round(tp - t0, 1), round(tr - t0, 1)]]),
+                "forwarded_from": "",
+                "seed": (seed * 1_000_003 + next_id) % 2**31,
+                "script": f"Call between {names.get(rec.owner, rec.owner)} and {names.get(peer, '') or peer}.",
+            }
+        )
     for i in np.flatnonzero(r.draws.fax).tolist():
         incoming = r.caller[i] < 0
         disposition = paths[r.pid[i]].disposition
         next_id += 1
-        fax_rows.append({
-            "id": next_id, "owner": r.dst[i] if incoming else src[i], "box": "Inbox" if incoming else "Sent",
-            "linkedid": linked[i], "remote_number": src[i] if incoming else r.dst[i],
-            "remote_name": from_name[i] if incoming else "", "time": int(r.start[i]),
-            "pages": int(r.draws.fax_pages[i]), "status": "Received" if incoming else ("Sent" if disposition.value == "Answered" else "Failed"),
-            "seed": (seed * 1_000_003 + next_id) % 2**31, "blob_sha256": None,
-        })
-    for name, rows, ts_cols in (("voicemail", vm_rows, ("received",)), ("recording", rec_rows, ("started",)), ("fax", fax_rows, ("time",))):
+        fax_rows.append(
+            {
+                "id": next_id,
+                "owner": r.dst[i] if incoming else src[i],
+                "box": "Inbox" if incoming else "Sent",
+                "linkedid": linked[i],
+                "remote_number": src[i] if incoming else r.dst[i],
+                "remote_name": from_name[i] if incoming else "",
+                "time": int(r.start[i]),
+                "pages": int(r.draws.fax_pages[i]),
+                "status": "Received" if incoming else ("Sent" if disposition.value == "Answered" else "Failed"),
+                "seed": (seed * 1_000_003 + next_id) % 2**31,
+                "blob_sha256": None,
+            }
+        )
+    for name, rows, ts_cols in (
+        ("voicemail", vm_rows, ("received",)),
+        ("recording", rec_rows, ("started",)),
+        ("fax", fax_rows, ("time",)),
+    ):
         if rows:
             t = pa.Table.from_pylist(rows)
             for col in ts_cols:
                 t = t.set_column(t.schema.get_field_index(col), col, pc.cast(t.column(col), pa.timestamp("us")))
             if name == "fax":
-                t = t.set_column(t.schema.get_field_index("blob_sha256"), "blob_sha256", pa.nulls(t.num_rows, pa.string()))
+                t = t.set_column(
+                    t.schema.get_field_index("blob_sha256"),
+                    "blob_sha256",
+                    pa.nulls(t.num_rows, pa.string()),
+                )
             out[name] = t
     out["_next_media_id"] = pa.table({"id": [next_id]})
     return out

@@ -11,7 +11,14 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from fvkit.domain.handling import Action, CallFrom, HandlingStatus, QuickStatus, TwinningMode, TwinningStatus
+from fvkit.domain.handling import (
+    Action,
+    CallFrom,
+    HandlingStatus,
+    QuickStatus,
+    TwinningMode,
+    TwinningStatus,
+)
 from fvkit.domain.keys import DESK_PHONE_MODELS, KEYS_PER_PAGE, PROGRAMMABLE_MODELS, KeyFunction
 from fvkit.domain.org import AccessLevel, AuthType, ExtensionType, KeyOwner, Privilege
 from fvkit.domain.prefs import (
@@ -118,7 +125,12 @@ def generate(
     specials += [(str(7801 + i), f"Fax {i + 1}", ExtensionType.FAX, dids[n_user + i]) for i in range(n_fax)]
     specials += [(str(6001 + i), f"{DEPARTMENTS[i % 7]} group", ExtensionType.GROUP, "") for i in range(n_group)]
     specials += [
-        (str(7000 + i), f"auto_attendant_{'default' if i == 0 else i}", ExtensionType.AUTO_ATTENDANT, "")
+        (
+            str(7000 + i),
+            f"auto_attendant_{'default' if i == 0 else i}",
+            ExtensionType.AUTO_ATTENDANT,
+            "",
+        )
         for i in range(n_aa)
     ]
     specials.append((CONFERENCE_BRIDGE, "Conference", ExtensionType.CONFERENCE, ""))
@@ -163,28 +175,55 @@ def generate(
     )
     tables["schedule"] = pa.Table.from_pylist(
         [
-            {"name": n, "description": d, "weekdays": list(w), "start_minute": a, "end_minute": b, "inverted": inv}
+            {
+                "name": n,
+                "description": d,
+                "weekdays": list(w),
+                "start_minute": a,
+                "end_minute": b,
+                "inverted": inv,
+            }
             for n, d, w, a, b, inv in SCHEDULES
         ]
     )
     tables["trunk"] = pa.Table.from_pylist([{"name": "fve126", "provider": "SIP provider", "lines": trunk_lines}])
     tables["auto_attendant"] = pa.Table.from_pylist(
-        [{"name": name, "extension": num, "description": "Main menu"} for num, name, k, _ in specials if k is ExtensionType.AUTO_ATTENDANT]
+        [
+            {"name": name, "extension": num, "description": "Main menu"}
+            for num, name, k, _ in specials
+            if k is ExtensionType.AUTO_ATTENDANT
+        ]
     )
     tables["sound_file"] = pa.Table.from_pylist(
         [
-            {"id": i + 1, "owner": None, "name": n, "description": "", "blob_sha256": None, "script": script}
+            {
+                "id": i + 1,
+                "owner": None,
+                "name": n,
+                "description": "",
+                "blob_sha256": None,
+                "script": script,
+            }
             for i, (n, script) in enumerate(SOUND_FILES)
         ],
         schema=pa.schema(
-            [("id", pa.int64()), ("owner", pa.string()), ("name", pa.string()), ("description", pa.string()),
-             ("blob_sha256", pa.string()), ("script", pa.string())]
+            [
+                ("id", pa.int64()),
+                ("owner", pa.string()),
+                ("name", pa.string()),
+                ("description", pa.string()),
+                ("blob_sha256", pa.string()),
+                ("script", pa.string()),
+            ]
         ),
     )
     fax_exts = [s for s in specials if s[2] is ExtensionType.FAX]
     monitors = [u for u, r in zip(users, ext_rows, strict=False) if Privilege.FAX_MONITOR.value in r["privileges"]]
     tables["efax_account"] = pa.Table.from_pylist(
-        [{"name": f"efax{i + 1}", "number": did, "extension": num, "monitors": monitors} for i, (num, _, _, did) in enumerate(fax_exts)]
+        [
+            {"name": f"efax{i + 1}", "number": did, "extension": num, "monitors": monitors}
+            for i, (num, _, _, did) in enumerate(fax_exts)
+        ]
     )
     tables["business_contact"] = pa.Table.from_pylist(
         [
@@ -194,7 +233,7 @@ def generate(
                 "company": people.companies[i % len(people.companies)],
                 "main_number": people.numbers[i],
                 "mobile_number": people.numbers[i + 1000],
-                "email": f"{people.first[i]}.{people.last[i]}@{people.companies[i % len(people.companies)].split()[0].strip(',')}.com".lower(),
+                "email": f"{people.first[i]}.{people.last[i]}@{_web_name(people.companies[i % 50])}".lower(),
             }
             for i in range(min(60, extensions))
         ]
@@ -208,6 +247,11 @@ def generate(
     return Generated(tables, people, operator=users[0])
 
 
+def _web_name(company: str) -> str:
+    """Return a plausible mail domain for a company name ("Smith, Lee and Ray" -> smith.com)."""
+    return "".join(ch for ch in company.split()[0] if ch.isalnum()) + ".com"
+
+
 def _secrets(rng: np.random.Generator, users: list[str], password: str | None) -> list[tuple[str, str, str, str]]:
     """Hash every user's password, voicemail PIN and personal code, in parallel."""
     salts = rng.bytes(16 * 3 * len(users))
@@ -219,7 +263,11 @@ def _secrets(rng: np.random.Generator, users: list[str], password: str | None) -
         pin = "".join(str(d) for d in rng.integers(0, 10, 6))
         code = "".join(str(d) for d in rng.integers(0, 10, 4))
         base = 48 * i
-        jobs += [(pw, salts[base : base + 16]), (pin, salts[base + 16 : base + 32]), (code, salts[base + 32 : base + 48])]
+        jobs += [
+            (pw, salts[base : base + 16]),
+            (pin, salts[base + 16 : base + 32]),
+            (code, salts[base + 32 : base + 48]),
+        ]
         hints.append(f"****{pin[-2:]}")
     # argon2 releases the GIL: two threads hash twice as fast on two cores
     with ThreadPoolExecutor(max_workers=2) as pool:
@@ -228,10 +276,23 @@ def _secrets(rng: np.random.Generator, users: list[str], password: str | None) -
 
 
 def _personal(
-    rng: np.random.Generator, people: People, users: list[str], ext_rows: list[dict[str, Any]], start: datetime
+    rng: np.random.Generator,
+    people: People,
+    users: list[str],
+    ext_rows: list[dict[str, Any]],
+    start: datetime,
 ) -> dict[str, pa.Table]:
     """Each user's contacts, block list, speed dials, preferences and call handling."""
-    contacts, blocks, speed, prefs, handling, modes, rules, follow, twin_sched, quick = ([] for _ in range(10))
+    contacts: list[dict[str, Any]] = []
+    blocks: list[dict[str, Any]] = []
+    speed: list[dict[str, Any]] = []
+    prefs: list[dict[str, Any]] = []
+    handling: list[dict[str, Any]] = []
+    modes: list[dict[str, Any]] = []
+    rules: list[dict[str, Any]] = []
+    follow: list[dict[str, Any]] = []
+    twin_sched: list[dict[str, Any]] = []  # the generator makes simple twinning only
+    quick: list[dict[str, Any]] = []
     contact_id = block_id = 0
     for i, number in enumerate(users):
         privs = set(ext_rows[i]["privileges"])
@@ -253,13 +314,26 @@ def _personal(
                 }
             )
             if k < 3 and r[(k + 7) % 16] < 0.4:
-                speed.append({"owner": number, "keypad": k + 1, "number": people.numbers[p], "contact_id": contact_id})
+                speed.append(
+                    {
+                        "owner": number,
+                        "keypad": k + 1,
+                        "number": people.numbers[p],
+                        "contact_id": contact_id,
+                    }
+                )
         if Privilege.BLOCK_LIST.value in privs and r[0] < 0.25:
             for _ in range(int(rng.integers(1, 4))):
                 p = int(rng.integers(0, 300))  # blocked numbers are among the frequent callers
                 block_id += 1
                 blocks.append(
-                    {"id": block_id, "owner": number, "number": people.numbers[p], "display_name": people.name(p), "description": "Unwanted caller"}
+                    {
+                        "id": block_id,
+                        "owner": number,
+                        "number": people.numbers[p],
+                        "display_name": people.name(p),
+                        "description": "Unwanted caller",
+                    }
                 )
         mobile = people.numbers[2000 + i]
         forwarding = Privilege.CALL_FORWARDING.value in privs
@@ -287,24 +361,116 @@ def _personal(
         )
         if r[7] < 0.08:  # the guide's p.27 example: announcement, then auto attendant
             modes.append({"owner": number, "status": HandlingStatus.NORMAL.value})
-            rules.append(_rule(number, HandlingStatus.NORMAL, 1, "business_hour", [CallFrom.EXTERNAL], Action.PLAY_ANNOUNCEMENT, "welcome_default"))
-            rules.append(_rule(number, HandlingStatus.NORMAL, 2, "business_hour", [CallFrom.EXTERNAL], Action.AUTO_ATTENDANT, "auto_attendant_default"))
-            rules.append(_rule(number, HandlingStatus.NORMAL, 3, "after_hour", list(CallFrom), Action.DEFAULT, ""))
+            rules.append(
+                _rule(
+                    number,
+                    HandlingStatus.NORMAL,
+                    1,
+                    "business_hour",
+                    [CallFrom.EXTERNAL],
+                    Action.PLAY_ANNOUNCEMENT,
+                    "welcome_default",
+                )
+            )
+            rules.append(
+                _rule(
+                    number,
+                    HandlingStatus.NORMAL,
+                    2,
+                    "business_hour",
+                    [CallFrom.EXTERNAL],
+                    Action.AUTO_ATTENDANT,
+                    "auto_attendant_default",
+                )
+            )
+            rules.append(
+                _rule(
+                    number,
+                    HandlingStatus.NORMAL,
+                    3,
+                    "after_hour",
+                    list(CallFrom),
+                    Action.DEFAULT,
+                    "",
+                )
+            )
         if forwarding and r[8] < 0.12:  # no answer: follow me to mobile then home
             modes.append({"owner": number, "status": HandlingStatus.NO_ANSWER.value})
-            rules.append(_rule(number, HandlingStatus.NO_ANSWER, 1, "all_day", list(CallFrom), Action.FOLLOW_ME, "mobile_then_home"))
-            follow.append({"owner": number, "profile": "mobile_then_home", "seq": 1, "number": mobile, "ring_seconds": 20})
-            follow.append({"owner": number, "profile": "mobile_then_home", "seq": 2, "number": people.numbers[3000 + i], "ring_seconds": 15})
-        if forwarding and r[9] < 0.05:  # after hours, forward to mobile
-            if not any(m["owner"] == number and m["status"] == HandlingStatus.NORMAL.value for m in modes):
-                modes.append({"owner": number, "status": HandlingStatus.NORMAL.value})
-                rules.append(_rule(number, HandlingStatus.NORMAL, 1, "after_hour", list(CallFrom), Action.FORWARD, mobile))
-                rules.append(_rule(number, HandlingStatus.NORMAL, 2, "business_hour", list(CallFrom), Action.DEFAULT, ""))
+            rules.append(
+                _rule(
+                    number,
+                    HandlingStatus.NO_ANSWER,
+                    1,
+                    "all_day",
+                    list(CallFrom),
+                    Action.FOLLOW_ME,
+                    "mobile_then_home",
+                )
+            )
+            follow.append(
+                {
+                    "owner": number,
+                    "profile": "mobile_then_home",
+                    "seq": 1,
+                    "number": mobile,
+                    "ring_seconds": 20,
+                }
+            )
+            follow.append(
+                {
+                    "owner": number,
+                    "profile": "mobile_then_home",
+                    "seq": 2,
+                    "number": people.numbers[3000 + i],
+                    "ring_seconds": 15,
+                }
+            )
+        has_normal = any(m["owner"] == number and m["status"] == HandlingStatus.NORMAL.value for m in modes)
+        if forwarding and r[9] < 0.05 and not has_normal:  # after hours, forward to mobile
+            modes.append({"owner": number, "status": HandlingStatus.NORMAL.value})
+            rules.append(
+                _rule(
+                    number,
+                    HandlingStatus.NORMAL,
+                    1,
+                    "after_hour",
+                    list(CallFrom),
+                    Action.FORWARD,
+                    mobile,
+                )
+            )
+            rules.append(
+                _rule(
+                    number,
+                    HandlingStatus.NORMAL,
+                    2,
+                    "business_hour",
+                    list(CallFrom),
+                    Action.DEFAULT,
+                    "",
+                )
+            )
         if r[10] < 0.1:  # blocked callers hear an announcement instead of a plain reject
             modes.append({"owner": number, "status": HandlingStatus.BLOCK_LIST.value})
-            rules.append(_rule(number, HandlingStatus.BLOCK_LIST, 1, "all_day", list(CallFrom), Action.PLAY_ANNOUNCEMENT, "blocked_caller"))
+            rules.append(
+                _rule(
+                    number,
+                    HandlingStatus.BLOCK_LIST,
+                    1,
+                    "all_day",
+                    list(CallFrom),
+                    Action.PLAY_ANNOUNCEMENT,
+                    "blocked_caller",
+                )
+            )
         for status in QuickStatus:
-            quick.append({"owner": number, "status": status.value, "duration_minutes": 480 if status is QuickStatus.AWAY else None})
+            quick.append(
+                {
+                    "owner": number,
+                    "status": status.value,
+                    "duration_minutes": 480 if status is QuickStatus.AWAY else None,
+                }
+            )
         prefs.append(
             {
                 "owner": number,
@@ -337,7 +503,15 @@ def _personal(
     return {name: pa.Table.from_pylist(rows) for name, rows in tables.items() if rows}
 
 
-def _rule(owner: str, status: HandlingStatus, seq: int, schedule: str, applies: list[CallFrom], action: Action, target: str) -> dict[str, Any]:
+def _rule(
+    owner: str,
+    status: HandlingStatus,
+    seq: int,
+    schedule: str,
+    applies: list[CallFrom],
+    action: Action,
+    target: str,
+) -> dict[str, Any]:
     return {
         "owner": owner,
         "status": status.value,
@@ -349,7 +523,9 @@ def _rule(owner: str, status: HandlingStatus, seq: int, schedule: str, applies: 
     }
 
 
-def _devices(rng: np.random.Generator, users: list[str], ext_rows: list[dict[str, Any]], start: datetime) -> dict[str, pa.Table]:
+def _devices(
+    rng: np.random.Generator, users: list[str], ext_rows: list[dict[str, Any]], start: datetime
+) -> dict[str, pa.Table]:
     """Desk phones (with their programmable keys) and soft phones."""
     devices, keys = [], []
     device_id = 0
@@ -361,10 +537,19 @@ def _devices(rng: np.random.Generator, users: list[str], ext_rows: list[dict[str
             mac = ":".join(f"{b:02x}" for b in [0x00, 0x09, 0x0F, *rng.integers(0, 256, 3).tolist()])
             devices.append(
                 {
-                    "id": device_id, "extension": number, "kind": "desk", "model": f"FortiFone-{model[4:]}",
-                    "mac": mac, "ip": f"10.1.{i // 250}.{i % 250 + 2}", "phone_info": f"Fortinet {model} 3.0.10.192",
-                    "client_version": "", "os_platform": "", "os_version": "", "registry_time": reg,
-                    "expiry_time": reg + timedelta(minutes=1), "revoked": False,
+                    "id": device_id,
+                    "extension": number,
+                    "kind": "desk",
+                    "model": f"FortiFone-{model[4:]}",
+                    "mac": mac,
+                    "ip": f"10.1.{i // 250}.{i % 250 + 2}",
+                    "phone_info": f"Fortinet {model} 3.0.10.192",
+                    "client_version": "",
+                    "os_platform": "",
+                    "os_version": "",
+                    "registry_time": reg,
+                    "expiry_time": reg + timedelta(minutes=1),
+                    "revoked": False,
                 }
             )
             if model in PROGRAMMABLE_MODELS:
@@ -374,11 +559,19 @@ def _devices(rng: np.random.Generator, users: list[str], ext_rows: list[dict[str
             android = rng.random() < 0.6
             devices.append(
                 {
-                    "id": device_id, "extension": number, "kind": "soft", "model": "FortiFone Softclient",
-                    "mac": "", "ip": "", "phone_info": "samsung-SM-J327W" if android else "iPhone14,2",
-                    "client_version": "3.0.17.308", "os_platform": "Android" if android else "iOS",
-                    "os_version": "8.1.0" if android else "17.2", "registry_time": start - timedelta(days=3),
-                    "expiry_time": start + timedelta(days=27), "revoked": False,
+                    "id": device_id,
+                    "extension": number,
+                    "kind": "soft",
+                    "model": "FortiFone Softclient",
+                    "mac": "",
+                    "ip": "",
+                    "phone_info": "samsung-SM-J327W" if android else "iPhone14,2",
+                    "client_version": "3.0.17.308",
+                    "os_platform": "Android" if android else "iOS",
+                    "os_version": "8.1.0" if android else "17.2",
+                    "registry_time": start - timedelta(days=3),
+                    "expiry_time": start + timedelta(days=27),
+                    "revoked": False,
                 }
             )
     return {"device": pa.Table.from_pylist(devices), "programmable_key": pa.Table.from_pylist(keys)}
@@ -392,8 +585,23 @@ def _keys(device_id: int, users: list[str], i: int) -> list[dict[str, Any]]:
         if pos <= 2:
             assigned, fn, res, label = KeyOwner.RESERVED, "Reserved", "Reserved", "Reserved"
         elif pos == 3:
-            assigned, fn, res, label = KeyOwner.ADMIN, KeyFunction.EXTENSION_APPEARANCE.value, colleague, colleague
+            assigned, fn, res, label = (
+                KeyOwner.ADMIN,
+                KeyFunction.EXTENSION_APPEARANCE.value,
+                colleague,
+                colleague,
+            )
         else:
             assigned, fn, res, label = KeyOwner.USER, "", "", ""
-        rows.append({"device_id": device_id, "page": 1, "position": pos, "assigned": assigned.value, "function": fn, "resource": res, "label": label})
+        rows.append(
+            {
+                "device_id": device_id,
+                "page": 1,
+                "position": pos,
+                "assigned": assigned.value,
+                "function": fn,
+                "resource": res,
+                "label": label,
+            }
+        )
     return rows

@@ -169,7 +169,6 @@ def _talk(b: PathBuilder, s: Situation) -> None:
     b.wait(talk=1)
 
 
-
 def _extension(b: PathBuilder, s: Situation, org: RoutingOrg, h: Handling) -> Path:
     n = h.number
     b.path.owners = (n,)
@@ -182,11 +181,11 @@ def _extension(b: PathBuilder, s: Situation, org: RoutingOrg, h: Handling) -> Pa
     if h.dnd:
         return _status(b, s, org, h, HandlingStatus.DND)
     if not h.registered:
-        b.emit(f"dial local extension:PJSIP/{n}, callee id:\"{h.display_name}\" <{n}>")
+        b.emit(f'dial local extension:PJSIP/{n}, callee id:"{h.display_name}" <{n}>')
         b.emit("call unsuccessful, status: CHANUNAVAIL")
         return _status(b, s, org, h, HandlingStatus.NOT_CONNECTED)
     if s.busy:
-        b.emit(f"dial local extension:PJSIP/{n}, callee id:\"{h.display_name}\" <{n}>")
+        b.emit(f'dial local extension:PJSIP/{n}, callee id:"{h.display_name}" <{n}>')
         b.emit("call unsuccessful, status: BUSY")
         return _status(b, s, org, h, HandlingStatus.BUSY)
     return _status(b, s, org, h, HandlingStatus.NORMAL)
@@ -200,9 +199,7 @@ def _rules(s: Situation, h: Handling, status: HandlingStatus | QuickStatus) -> t
     return tuple(r for r in h.rules[status] if r.schedule in s.schedules and source in r.applies_to)
 
 
-def _status(
-    b: PathBuilder, s: Situation, org: RoutingOrg, h: Handling, status: HandlingStatus | QuickStatus
-) -> Path:
+def _status(b: PathBuilder, s: Situation, org: RoutingOrg, h: Handling, status: HandlingStatus | QuickStatus) -> Path:
     b.emit(f"process call handling state:<{FLOW_STATE[status]}> for user:<{h.number}>")
     if status is HandlingStatus.NORMAL and h.forward_to:
         b.emit(f"call forward enabled for user:<{h.number}>")
@@ -257,7 +254,7 @@ def _action(
 
 def _ring(b: PathBuilder, s: Situation, org: RoutingOrg, h: Handling) -> Path:
     n = h.number
-    b.emit(f"dial local extension:PJSIP/{n}, callee id:\"{h.display_name}\" <{n}>")
+    b.emit(f'dial local extension:PJSIP/{n}, callee id:"{h.display_name}" <{n}>')
     twin = _twin_number(s, h)
     if twin:
         b.emit(f"dial twinning number:{twin} for user:<{n}>")
@@ -298,7 +295,7 @@ def _after_answer(b: PathBuilder, s: Situation, org: RoutingOrg, n: str) -> Path
         b.wait(const=TRANSFER_RING_S)
         b.emit(f"consultation answered by PJSIP/{colleague}")
         disposition = Disposition.TRANSFERRED_ATTENDED
-    b.emit(f"dial local extension:PJSIP/{colleague}, callee id:\"{org.name(colleague)}\" <{colleague}>")
+    b.emit(f'dial local extension:PJSIP/{colleague}, callee id:"{org.name(colleague)}" <{colleague}>')
     b.wait(const=TRANSFER_RING_S)
     b.emit(f"call answered by PJSIP/{colleague}")
     b.path.owners = (*b.path.owners, colleague)
@@ -364,7 +361,7 @@ def _auto_attendant(b: PathBuilder, s: Situation, org: RoutingOrg, name: str) ->
         return b.finish(Disposition.OTHER, "caller hung up in auto attendant")
     op = org.operator
     b.emit(f"auto attendant transfer to extension:{op}")
-    b.emit(f"dial local extension:PJSIP/{op}, callee id:\"{org.name(op)}\" <{op}>")
+    b.emit(f'dial local extension:PJSIP/{op}, callee id:"{org.name(op)}" <{op}>')
     b.wait(ring=1)
     b.emit(f"call answered by PJSIP/{op}")
     b.path.owners = (*b.path.owners, op)

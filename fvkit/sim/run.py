@@ -17,7 +17,7 @@ from fvkit.sim.people import build_people
 from fvkit.sim.settings import load_settings
 from fvkit.sim.traffic import Mix, arrivals, draw, to_micros
 from fvkit.store import Store
-from fvkit.store.org import get_state, has_organisation, organisation, save_organisation, set_state
+from fvkit.store.org import get_state, has_organisation, organisation, save_organisation
 
 CALL_TABLES = ("cdr", "flow_event", "voicemail", "recording", "fax")
 
@@ -93,7 +93,13 @@ def simulate(
             first_media = get_state(store, "last_media_id", 0)
             rows = expand(routed, table, settings, tg, names, pool_names, first_seq, first_media, seed)
             last_media = int(rows.pop("_next_media_id").column("id")[0].as_py())
-            _write(store, rows, first_seq + len(times), last_media, to_micros(chunk_start + timedelta(days=span)))
+            _write(
+                store,
+                rows,
+                first_seq + len(times),
+                last_media,
+                to_micros(chunk_start + timedelta(days=span)),
+            )
             for name in CALL_TABLES:
                 totals[name] += rows[name].num_rows if name in rows else 0
             totals["cdr_calls"] = totals.get("cdr_calls", 0) + len(times)
@@ -115,7 +121,11 @@ def _write(store: Store, rows: dict[str, pa.Table], next_seq: int, last_media: i
         for name in CALL_TABLES:
             if name in rows and rows[name].num_rows:
                 store.append(name, rows[name], cur)
-        for key, value in (("next_seq", next_seq), ("last_media_id", last_media), ("simulated_until", until_us)):
+        for key, value in (
+            ("next_seq", next_seq),
+            ("last_media_id", last_media),
+            ("simulated_until", until_us),
+        ):
             cur.execute(
                 "INSERT INTO sim_state VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 [key, value],

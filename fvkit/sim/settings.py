@@ -87,7 +87,12 @@ def load_settings(store: Store) -> Settings:
     for r in read_table(store, "handling_rule").sort_by([("owner", "ascending"), ("seq", "ascending")]).to_pylist():
         status = _status(r["status"])
         rules[r["owner"]][status].append(
-            Rule(r["schedule"], frozenset(CallFrom(a) for a in r["applies_to"]), Action(r["action"]), r["target"])
+            Rule(
+                r["schedule"],
+                frozenset(CallFrom(a) for a in r["applies_to"]),
+                Action(r["action"]),
+                r["target"],
+            )
         )
     modes: dict[str, set[HandlingStatus | QuickStatus]] = defaultdict(set)
     for m in read_table(store, "handling_mode").to_pylist():
@@ -125,10 +130,10 @@ def load_settings(store: Store) -> Settings:
             block_list=frozenset(blocks[n]) if Privilege.BLOCK_LIST.value in privileges[n] else frozenset(),
         )
     transfer_to = {}
-    for members in by_dept.values():
-        for i, n in enumerate(members):
-            if len(members) > 1:
-                transfer_to[n] = members[(i + 1) % len(members)]
+    for colleagues in by_dept.values():
+        for i, n in enumerate(colleagues):
+            if len(colleagues) > 1:
+                transfer_to[n] = colleagues[(i + 1) % len(colleagues)]
     aas = {a["extension"]: a["name"] for a in read_table(store, "auto_attendant").to_pylist()}
     trunk = read_table(store, "trunk").to_pylist()[0]
     schedules = tuple(

@@ -12,8 +12,30 @@ from fvkit.sim.routing import Kind, Transfer
 
 #: Relative call intensity by local hour on a weekday: a morning and an afternoon peak.
 WEEKDAY_PROFILE = (
-    0.02, 0.01, 0.01, 0.01, 0.02, 0.05, 0.12, 0.35, 0.75, 1.0, 1.0, 0.9,
-    0.6, 0.85, 1.0, 0.95, 0.8, 0.45, 0.2, 0.1, 0.07, 0.05, 0.04, 0.03,
+    0.02,
+    0.01,
+    0.01,
+    0.01,
+    0.02,
+    0.05,
+    0.12,
+    0.35,
+    0.75,
+    1.0,
+    1.0,
+    0.9,
+    0.6,
+    0.85,
+    1.0,
+    0.95,
+    0.8,
+    0.45,
+    0.2,
+    0.1,
+    0.07,
+    0.05,
+    0.04,
+    0.03,
 )
 WEEKEND_FACTOR = 0.08
 #: Share of calls by kind: internal, outgoing, incoming, from an office peer.
@@ -62,7 +84,12 @@ def hour_table(start: datetime, hours: int, time_zone: str) -> tuple[np.ndarray,
 
 
 def arrivals(
-    rng: np.random.Generator, start: datetime, days: float, time_zone: str, calls_per_day: float, flat: bool = False
+    rng: np.random.Generator,
+    start: datetime,
+    days: float,
+    time_zone: str,
+    calls_per_day: float,
+    flat: bool = False,
 ) -> np.ndarray:
     """Return sorted call start times (UTC µs): a Poisson process, piecewise constant per hour.
 
@@ -140,9 +167,7 @@ def draw(rng: np.random.Generator, n: int, n_users: int, n_pool: int, mix: Mix) 
     ).astype(np.int8)
     transfer[outgoing] = Transfer.NONE
     # conversation lengths: log-normal, outside calls longer than internal ones
-    talk = np.where(
-        kind == Kind.INTERNAL, rng.lognormal(np.log(45), 0.9, n), rng.lognormal(np.log(110), 1.0, n)
-    )
+    talk = np.where(kind == Kind.INTERNAL, rng.lognormal(np.log(45), 0.9, n), rng.lognormal(np.log(110), 1.0, n))
     return Draws(
         kind=kind,
         caller=caller,

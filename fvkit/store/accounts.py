@@ -12,17 +12,12 @@ from fvkit.domain.org import AccessLevel, AuthType, Extension, ExtensionType, Pr
 from fvkit.domain.prefs import DEFAULT_TIME_ZONE
 from fvkit.store.db import Store
 
-_EXTENSION_COLUMNS = (
-    "number, display_name, ext_type, department, location, email, access_level, "
-    "auth_type, privileges"
-)
+_EXTENSION_COLUMNS = "number, display_name, ext_type, department, location, email, access_level, auth_type, privileges"
 
 
 def get_extension(store: Store, number: str) -> Extension | None:
     """Return the extension with this number, or None when there is none."""
-    row = store.execute(
-        f"SELECT {_EXTENSION_COLUMNS} FROM extension WHERE number = ?", [number]
-    ).fetchone()
+    row = store.execute(f"SELECT {_EXTENSION_COLUMNS} FROM extension WHERE number = ?", [number]).fetchone()
     if row is None:
         return None
     num, name, ext_type, department, location, email, level, auth, privileges = row
@@ -159,13 +154,10 @@ def _token_digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def create_session_token(
-    store: Store, token: str, extension: str, now: datetime, expires_at: datetime
-) -> None:
+def create_session_token(store: Store, token: str, extension: str, now: datetime, expires_at: datetime) -> None:
     """Keep the sha256 of a browser token that signs `extension` in until `expires_at`."""
     store.execute(
-        "INSERT INTO session_token (token_sha256, extension, created_at, expires_at) "
-        "VALUES (?, ?, ?, ?)",
+        "INSERT INTO session_token (token_sha256, extension, created_at, expires_at) VALUES (?, ?, ?, ?)",
         [_token_digest(token), extension, now, expires_at],
     )
 

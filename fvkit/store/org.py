@@ -8,10 +8,28 @@ from fvkit.store.db import Store
 
 #: Tables an organisation consists of, in the order they are written.
 ORG_TABLES = (
-    "organisation", "extension", "schedule", "trunk", "auto_attendant", "sound_file",
-    "efax_account", "business_contact", "system_speed_dial", "park_slot", "contact",
-    "block_entry", "speed_dial", "preference", "handling", "handling_mode", "handling_rule",
-    "follow_me_number", "twinning_schedule", "quick_mode_setting", "device", "programmable_key",
+    "organisation",
+    "extension",
+    "schedule",
+    "trunk",
+    "auto_attendant",
+    "sound_file",
+    "efax_account",
+    "business_contact",
+    "system_speed_dial",
+    "park_slot",
+    "contact",
+    "block_entry",
+    "speed_dial",
+    "preference",
+    "handling",
+    "handling_mode",
+    "handling_rule",
+    "follow_me_number",
+    "twinning_schedule",
+    "quick_mode_setting",
+    "device",
+    "programmable_key",
 )
 
 
@@ -43,7 +61,8 @@ def organisation(store: Store) -> dict[str, object]:
     rows = store.arrow("SELECT * FROM organisation LIMIT 1").to_pylist()
     if not rows:
         raise LookupError("the database holds no organisation yet: run `fvkit simulate` first")
-    return rows[0]
+    row: dict[str, object] = rows[0]
+    return row
 
 
 def get_state(store: Store, key: str, default: int = 0) -> int:

@@ -65,9 +65,7 @@ def test_signed_out_shows_only_the_login_form(portal_db: Path) -> None:
 
 @pytest.mark.req("AUTH-1")
 @pytest.mark.parametrize(("number", "password"), [("7101", "wrong"), ("7199", "juliet-7101")])
-def test_wrong_credentials_show_the_generic_error(
-    portal_db: Path, number: str, password: str
-) -> None:
+def test_wrong_credentials_show_the_generic_error(portal_db: Path, number: str, password: str) -> None:
     at = _sign_in(_open(), number, password)
     assert [e.value for e in at.error] == ["Invalid extension or password."]
     assert [t.label for t in at.text_input] == ["Extension", "Password"]
@@ -123,14 +121,10 @@ def test_log_out_returns_to_the_login_form(portal_db: Path) -> None:
 @pytest.mark.req("HOME-1")
 def test_home_says_so_when_no_screen_page_exists_yet(portal_db: Path) -> None:
     at = _sign_in(_open(), "7101", "juliet-7101")
-    existing = [
-        r.screen.value for r in SCREENS if (DASHBOARDS / "app_pages" / f"{r.slug}.py").exists()
-    ]
+    existing = [r.screen.value for r in SCREENS if (DASHBOARDS / "app_pages" / f"{r.slug}.py").exists()]
     if existing:
         pytest.skip(f"screen pages exist now: {existing}")
-    assert [i.value for i in at.info] == [
-        "The screens appear here as they are enabled for your extension."
-    ]
+    assert [i.value for i in at.info] == ["The screens appear here as they are enabled for your extension."]
 
 
 @pytest.mark.req("HOME-1")

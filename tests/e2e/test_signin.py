@@ -21,9 +21,7 @@ def _sign_in(page: Page, url: str, number: str, password: str) -> None:
 @pytest.mark.req("AUTH-1")
 @pytest.mark.req("AUTH-3")
 @pytest.mark.req("HOME-2")
-def test_sign_in_shows_the_header_and_log_out_returns_to_the_form(
-    page: Page, portal_url: str, artifacts: Path
-) -> None:
+def test_sign_in_shows_the_header_and_log_out_returns_to_the_form(page: Page, portal_url: str, artifacts: Path) -> None:
     page.goto(portal_url)
     expect(page.get_by_role("checkbox", name="Remember me")).to_be_visible()
     page.locator(IDLE).wait_for()

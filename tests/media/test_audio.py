@@ -149,9 +149,7 @@ def test_render_recording_tone_fallback_has_paused_length() -> None:
         ([(float("nan"), 1.0)], "paused span"),
     ],
 )
-def test_render_recording_rejects_bad_paused_spans(
-    paused: list[tuple[float, float]], message: str
-) -> None:
+def test_render_recording_rejects_bad_paused_spans(paused: list[tuple[float, float]], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         audio.render_recording(1, TALK, 10.0, paused)
 

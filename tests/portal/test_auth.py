@@ -51,16 +51,12 @@ def test_sign_in_reads_the_users_time_zone(store: Store, now: datetime) -> None:
         pytest.param("7101", "", id="empty password"),
         pytest.param("7199", "juliet-7101", id="unknown extension"),
         pytest.param("", "juliet-7101", id="empty extension"),
-        pytest.param(
-            "7103", "nora-7103", id="no portal privilege", marks=pytest.mark.req("AUTH-4")
-        ),
+        pytest.param("7103", "nora-7103", id="no portal privilege", marks=pytest.mark.req("AUTH-4")),
         pytest.param("7190", "fax-7190", id="fax extension", marks=pytest.mark.req("AUTH-4")),
         pytest.param("7105", "", id="no password set"),
     ],
 )
-def test_sign_in_refuses_with_one_generic_message(
-    store: Store, now: datetime, number: str, password: str
-) -> None:
+def test_sign_in_refuses_with_one_generic_message(store: Store, now: datetime, number: str, password: str) -> None:
     with pytest.raises(auth.SignInError) as err:
         auth.sign_in(store, number, password, now)
     assert str(err.value) == "Invalid extension or password."
@@ -87,9 +83,7 @@ def test_sign_in_verifies_a_hash_even_when_the_extension_cannot_sign_in(
 
 
 @pytest.mark.req("AUTH-1")
-def test_failures_lock_the_extension_even_for_the_right_password(
-    store: Store, now: datetime
-) -> None:
+def test_failures_lock_the_extension_even_for_the_right_password(store: Store, now: datetime) -> None:
     assert _fail(store, "7101", SIGNIN_MAX_FAILURES - 1, now) == "Invalid extension or password."
     last = _fail(store, "7101", 1, now)
     assert last == f"Too many failed attempts. Try again in {SIGNIN_LOCKOUT.seconds // 60} minutes."
@@ -139,9 +133,7 @@ def test_one_extensions_lock_does_not_lock_another(store: Store, now: datetime) 
 
 
 @pytest.mark.req("AUTH-1")
-def test_passwords_are_stored_only_as_argon2id_hashes(
-    store: Store, now: datetime, passwords: dict[str, str]
-) -> None:
+def test_passwords_are_stored_only_as_argon2id_hashes(store: Store, now: datetime, passwords: dict[str, str]) -> None:
     auth.sign_in(store, "7101", "juliet-7101", now)
     _fail(store, "7102", 2, now)
     for number, password in passwords.items():
@@ -177,18 +169,14 @@ def test_sign_out_deletes_the_session_token(store: Store, now: datetime, user_of
 
 
 @pytest.mark.req("AUTH-3")
-def test_sign_out_cannot_end_another_users_session(
-    store: Store, now: datetime, user_of: UserOf
-) -> None:
+def test_sign_out_cannot_end_another_users_session(store: Store, now: datetime, user_of: UserOf) -> None:
     token = auth.issue_token(store, user_of("7104"), now, timedelta(days=7))
     auth.sign_out(store, user_of("7101"), token)
     assert auth.user_from_token(store, token, now) == user_of("7104")
     auth.sign_out(store, user_of("7101"), None)  # no token: nothing to end
 
 
-def test_tokens_expire_and_follow_privilege_changes(
-    store: Store, now: datetime, user_of: UserOf
-) -> None:
+def test_tokens_expire_and_follow_privilege_changes(store: Store, now: datetime, user_of: UserOf) -> None:
     token = auth.issue_token(store, user_of("7101"), now, timedelta(hours=1))
     assert auth.user_from_token(store, token, now + timedelta(hours=1)) is None
     token = auth.issue_token(store, user_of("7101"), now, timedelta(hours=1))
