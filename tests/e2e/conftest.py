@@ -15,42 +15,67 @@ from typing import Any
 import pytest
 
 from fvkit.store.db import Store
-from fvkit.store.secrets import hash_secret
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts" / "e2e"
 
-#: number, name, access level, privileges, status, password
-PEOPLE = (
-    ("7101", "Juliet Higgins", "Standard", ["User portal"], "Not in use", "juliet-7101"),
-    ("7102", "Arthur Dent", "Basic", ["User portal", "Fax"], "DND", "arthur-7102"),
-    ("7104", "Sam Ortega", "Premium", ["User portal", "Conference", "Fax"], "In use", "sam-7104"),
-)
+PASSWORD = "e2e-password"
+#: statuses the header must show; the simulator leaves every phone "Not in use"
+STATUSES = {"7101": "In use", "7102": "Not in use"}
 
 
 def build_db(path: Path) -> Path:
-    """Write the organisation the browser tests sign in to, and close the file.
-
-    NOTE: the one step to swap for `fvkit simulate` once the simulator exists.
-    """
+    """Build the database as a user would, with `fvkit simulate`, and close it."""
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "fvkit.cli",
+            "simulate",
+            "--db",
+            str(path),
+            "--seed",
+            "11",
+            "--extensions",
+            "16",
+            "--days",
+            "2",
+            "--start",
+            "2026-10-05",
+            "--password",
+            PASSWORD,
+        ],
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     db = Store(path)
-    for number, name, level, privileges, status, password in PEOPLE:
-        db.execute(
-            "INSERT INTO extension (number, display_name, ext_type, department, location, "
-            "email, access_level, auth_type, privileges, did, password_hash, status) "
-            "VALUES (?, ?, 'User', 'Sales', 'Burnaby', ?, ?, 'Local', ?, '', ?, ?)",
-            [
-                number,
-                name,
-                f"{number}@example.com",
-                level,
-                privileges,
-                hash_secret(password),
-                status,
-            ],
-        )
+    for number, status in STATUSES.items():
+        db.execute("UPDATE extension SET status = ? WHERE number = ?", [status, number])
     db.close()
     return path
+
+
+@pytest.fixture(scope="session")
+def e2e_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The simulated organisation the browser tests sign in to."""
+    return build_db(tmp_path_factory.mktemp("e2e") / "fvkit.duckdb")
+
+
+@pytest.fixture(scope="session")
+def password() -> str:
+    """The portal password `fvkit simulate --password` gave every user."""
+    return PASSWORD
+
+
+@pytest.fixture(scope="session")
+def names(e2e_db: Path) -> dict[str, str]:
+    """Display name by extension number, read from the simulated organisation."""
+    db = Store(e2e_db, read_only=True)
+    rows = db.execute("SELECT number, display_name FROM extension").fetchall()
+    db.close()
+    return dict(rows)
 
 
 def _free_port() -> int:
@@ -75,31 +100,25 @@ def _wait_healthy(url: str, proc: subprocess.Popen[bytes], timeout: float = 30) 
 
 
 @pytest.fixture(scope="session")
-def portal_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Start the portal on a free port over a fresh database; return its URL."""
-    db = build_db(tmp_path_factory.mktemp("e2e") / "fvkit.duckdb")
+def portal_url(tmp_path_factory: pytest.TempPathFactory, e2e_db: Path, names: dict[str, str]) -> Iterator[str]:
+    """Start the portal with `fvkit serve` on a free port; return its URL."""
     port = _free_port()
     log = (tmp_path_factory.getbasetemp() / "portal.log").open("wb")
     proc = subprocess.Popen(
         [
             sys.executable,
             "-m",
-            "streamlit",
-            "run",
-            "dashboards/app.py",
-            "--server.headless",
-            "true",
-            "--server.address",
-            "127.0.0.1",
-            "--server.port",
+            "fvkit.cli",
+            "serve",
+            "--db",
+            str(e2e_db),
+            "--port",
             str(port),
-            "--browser.gatherUsageStats",
-            "false",
-            "--server.fileWatcherType",
-            "none",
+            "--address",
+            "127.0.0.1",
         ],
         cwd=REPO,
-        env={**os.environ, "FVKIT_DB": str(db)},
+        env=dict(os.environ),
         stdout=log,
         stderr=subprocess.STDOUT,
     )
