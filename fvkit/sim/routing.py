@@ -355,7 +355,7 @@ def _follow_me(b: PathBuilder, s: Situation, org: RoutingOrg, h: Handling, profi
 def _auto_attendant(b: PathBuilder, s: Situation, org: RoutingOrg, name: str) -> Path:
     b.answered()
     b.emit(f"enter auto attendant:{name}")
-    b.path.lastapp, b.path.lastdata = "BackGround", name
+    b.path.lastapp, b.path.lastdata, b.path.destination = "BackGround", name, name
     b.wait(const=AUTO_ATTENDANT_S)
     if not s.answers:
         return b.finish(Disposition.OTHER, "caller hung up in auto attendant")
