@@ -167,7 +167,6 @@ class Handling:
     registered: bool = True  # False: "Phone not connected"
     call_waiting: bool = True
     ring_seconds: int = 20
-    voicemail_enabled: bool = True
     #: User defined call process per status; a status missing here uses the system default.
     rules: dict[HandlingStatus | QuickStatus, tuple[Rule, ...]] = field(default_factory=dict)
     follow_me: dict[str, FollowMeProfile] = field(default_factory=dict)

@@ -93,8 +93,9 @@ class PathBuilder:
 
     now: Offset = field(default_factory=Offset)
     path: Path = field(default_factory=Path)
-    #: statuses whose user-defined process already ran (a second visit uses the default)
-    visited: set[str] = field(default_factory=set)
+    #: (user, status) pairs whose user-defined process already ran; a second visit
+    #: takes the system default
+    visited: set[tuple[str, str]] = field(default_factory=set)
 
     def emit(self, text: str) -> None:
         """Add a call-flow line at the current offset."""

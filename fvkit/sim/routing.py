@@ -8,7 +8,7 @@ from them. Bulk simulation memoises it per situation; live calls call it directl
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import IntEnum
 
 from fvkit.domain.calls import Disposition
@@ -171,7 +171,8 @@ def _talk(b: PathBuilder, s: Situation) -> None:
 
 def _extension(b: PathBuilder, s: Situation, org: RoutingOrg, h: Handling) -> Path:
     n = h.number
-    b.path.owners = (n,)
+    if n not in b.path.owners:
+        b.path.owners = (*b.path.owners, n)
     b.emit(f"dial local number:{n}, device:PJSIP/{n}")
     if s.blocked:
         b.emit(f"caller number:{SRC} found in personal block list of user:<{n}>")
@@ -184,7 +185,7 @@ def _extension(b: PathBuilder, s: Situation, org: RoutingOrg, h: Handling) -> Pa
         b.emit(f'dial local extension:PJSIP/{n}, callee id:"{h.display_name}" <{n}>')
         b.emit("call unsuccessful, status: CHANUNAVAIL")
         return _status(b, s, org, h, HandlingStatus.NOT_CONNECTED)
-    if s.busy:
+    if s.busy and not h.call_waiting:
         b.emit(f'dial local extension:PJSIP/{n}, callee id:"{h.display_name}" <{n}>')
         b.emit("call unsuccessful, status: BUSY")
         return _status(b, s, org, h, HandlingStatus.BUSY)
@@ -206,8 +207,8 @@ def _status(b: PathBuilder, s: Situation, org: RoutingOrg, h: Handling, status: 
         return _forward(b, s, h.forward_to)
     # NOTE: follow me as the No answer action ends in No answer handling again (guide
     # p.29); the second time round the status takes its system default (voicemail).
-    rules = None if status in b.visited else _rules(s, h, status)
-    b.visited.add(status)
+    rules = None if (h.number, status) in b.visited else _rules(s, h, status)
+    b.visited.add((h.number, status))
     if not rules:
         return _action(b, s, org, h, status, SYSTEM_DEFAULT_ACTION[status], "")
     for i, rule in enumerate(rules):
@@ -237,8 +238,11 @@ def _action(
     if action is Action.RING_PHONE:
         return _ring(b, s, org, h)
     if action is Action.VOICEMAIL:
-        busy = status is HandlingStatus.BUSY
-        return _voicemail(b, s, h.number, Disposition.BUSY if busy else Disposition.NO_ANSWER)
+        no_message = Disposition.BUSY if status is HandlingStatus.BUSY else Disposition.NO_ANSWER
+        if HandlingStatus.VOICEMAIL in h.rules and (h.number, HandlingStatus.VOICEMAIL) not in b.visited:
+            # a user-defined process for the Voicemail status runs before the box answers
+            return _status(b, s, org, h, HandlingStatus.VOICEMAIL)
+        return _voicemail(b, s, h.number, no_message)
     if action is Action.REJECT:
         b.wait(const=REJECT_S)
         b.path.lastapp, b.path.lastdata = "Hangup", "21"
@@ -361,6 +365,8 @@ def _auto_attendant(b: PathBuilder, s: Situation, org: RoutingOrg, name: str) ->
         return b.finish(Disposition.OTHER, "caller hung up in auto attendant")
     op = org.operator
     b.emit(f"auto attendant transfer to extension:{op}")
+    if op in org.handling:
+        return _extension(b, _handed_to(s, org.handling[op]), org, org.handling[op])
     b.emit(f'dial local extension:PJSIP/{op}, callee id:"{org.name(op)}" <{op}>')
     b.wait(ring=1)
     b.emit(f"call answered by PJSIP/{op}")
@@ -369,6 +375,17 @@ def _auto_attendant(b: PathBuilder, s: Situation, org: RoutingOrg, name: str) ->
     b.path.lastdata = f"PJSIP/{op}"
     b.wait(talk=1)
     return b.finish(Disposition.ANSWERED, "call completed, status: ANSWER")
+
+
+def _handed_to(s: Situation, h: Handling) -> Situation:
+    """Return the situation of a call passed on to another user by the system.
+
+    NOTE: the state flags of `s` describe the first callee; for the new one only its
+    standing settings are known here (DND, registration, rules, a quick mode with no
+    expiry), not whether it is busy at that moment.
+    """
+    quick = h.quick_mode is not None and h.quick_mode.expires_us is None
+    return replace(s, callee=h.number, blocked=False, busy=False, quick_active=quick)
 
 
 def _group(b: PathBuilder, s: Situation, group: Party) -> Path:
@@ -380,6 +397,7 @@ def _group(b: PathBuilder, s: Situation, group: Party) -> Path:
         b.wait(ring=1)
         b.answered()
         b.emit(f"call answered by PJSIP/{who}")
+        b.path.owners = (*b.path.owners, who)
         b.path.destination, b.path.dstchannel = who, f"PJSIP/{who}"
         b.wait(talk=1)
         return b.finish(Disposition.ANSWERED, "call completed, status: ANSWER")

@@ -210,11 +210,6 @@ def test_route_busy_with_a_message_is_voicemail() -> None:
 
 @pytest.mark.req("HD-9")
 @pytest.mark.req("PREF-6")
-@pytest.mark.xfail(
-    strict=True,
-    reason="route() ignores Handling.call_waiting: Situation(busy=True) always takes the BUSY "
-    "state, even when call waiting is ON (only the bulk engine filters busy by call waiting)",
-)
 def test_route_busy_with_call_waiting_rings_the_phone() -> None:
     path = route(_internal(busy=True), _org(_juliet(call_waiting=True)))
     assert path.texts() == [DIAL, NORMAL, RING, ANSWERED, COMPLETED]
@@ -388,6 +383,8 @@ def test_route_play_announcement_then_auto_attendant_guide_p27() -> None:
         "play announcement:welcome_default",
         "enter auto attendant:auto_attendant_default",
         f"auto attendant transfer to extension:{OPERATOR}",
+        f"dial local number:{OPERATOR}, device:PJSIP/{OPERATOR}",
+        f"process call handling state:<NORMAL> for user:<{OPERATOR}>",
         f'dial local extension:PJSIP/{OPERATOR}, callee id:"Olivia Front" <{OPERATOR}>',
         f"call answered by PJSIP/{OPERATOR}",
         COMPLETED,
@@ -645,11 +642,6 @@ def test_route_outgoing_answered_busy_and_unanswered() -> None:
 
 
 @pytest.mark.req("HD-9")
-@pytest.mark.xfail(
-    strict=True,
-    reason="routing.py _group: the ring-group member who answers is not added to "
-    "path.owners, so the call is missing from that member's call history",
-)
 def test_route_ring_group_answerer_owns_the_call() -> None:
     path = route(_internal(callee=GROUP), _org())
     assert path.texts() == [
@@ -662,13 +654,20 @@ def test_route_ring_group_answerer_owns_the_call() -> None:
 
 @pytest.mark.req("HD-1")
 @pytest.mark.req("HD-9")
-@pytest.mark.xfail(
-    strict=True,
-    reason="routing.py _auto_attendant: the transfer to the operator always rings and is "
-    "answered, ignoring the operator's own call handling (DND here)",
-)
 def test_route_auto_attendant_transfer_obeys_the_operators_dnd() -> None:
     org = _org(**{OPERATOR: Handling(OPERATOR, "Olivia Front", dnd=True)})
     path = route(Situation(Kind.INCOMING, callee=MAIN, trunk=TRUNK, leaves_message=False), org)
     assert f"process call handling state:<DND> for user:<{OPERATOR}>" in path.texts()
     assert path.disposition is Disposition.NO_ANSWER
+
+
+@pytest.mark.req("HD-4")
+@pytest.mark.req("HD-9")
+def test_route_operator_rules_apply_after_the_callee_ran_its_own_normal_rules() -> None:
+    """Visited statuses are per user: Juliet's Normal rules must not mute the operator's."""
+    forward = {HandlingStatus.NORMAL: (Rule("all_day", frozenset(CallFrom), Action.FORWARD, MOBILE),)}
+    org = _org(_juliet(rules=GUIDE_P27_RULES), **{OPERATOR: Handling(OPERATOR, "Olivia Front", rules=forward)})
+    path = route(_incoming(schedules=frozenset({"business_hour", "all_day"})), org)
+    assert f"process call handling state:<NORMAL> for user:<{OPERATOR}>" in path.texts()
+    assert f"forward call to number:{MOBILE}" in path.texts()
+    assert path.destination == MOBILE

@@ -229,11 +229,6 @@ def test_every_call_is_in_the_history_of_its_extensions(store: Store) -> None:
 @pytest.mark.slow
 @pytest.mark.req("SIM-3")
 @pytest.mark.req("CH-1")
-@pytest.mark.xfail(
-    strict=True,
-    reason="routing.py _group does not add the ring-group member who answers to "
-    "Path.owners, so the call is not in that user's call history",
-)
 def test_the_user_who_took_a_call_has_it_in_their_history(store: Store) -> None:
     missing = """
         SELECT 1 FROM calls c ANTI JOIN call_history h
