@@ -146,3 +146,15 @@ def require_owner(user: User, owner: str) -> None:
     """Raise PermissionDenied unless the data belongs to the user's extension (AUTH-5)."""
     if owner != user.number:
         raise PermissionDenied(f"Extension {user.number} may not see data of {owner}.")
+
+
+def acting_as(store: Store, number: str) -> User:
+    """Return an extension's User for administrator tools (the CLI), without a password.
+
+    Whoever can open the database file is its administrator; the portal itself never
+    calls this.
+    """
+    ext = accounts.get_extension(store, number)
+    if ext is None:
+        raise LookupError(f"no extension {number}")
+    return User(ext, accounts.user_time_zone(store, number))

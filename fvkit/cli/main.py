@@ -22,7 +22,7 @@ from fvkit.store.secrets import hash_secret
 
 DEFAULT_DB = "data/fvkit.duckdb"
 MIN_PASSWORD = 8
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def _open(db: str) -> Store:
@@ -181,5 +181,12 @@ def serve(db: str, port: int, address: str) -> None:
     raise SystemExit(subprocess.call(cmd, env=env))  # noqa: S603  # fixed argv, no shell
 
 
-if __name__ == "__main__":
-    main()
+def _register() -> None:
+    """Add the command groups that live in their own modules."""
+    from fvkit.cli import calls, cdr, contacts, lake
+
+    for module in (contacts, calls, cdr, lake):
+        main.add_command(module.group)
+
+
+_register()

@@ -1,0 +1,5 @@
+"""`python -m fvkit.cli`."""
+
+from fvkit.cli import main
+
+main()
