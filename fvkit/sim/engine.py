@@ -47,7 +47,7 @@ class Routed:
     start: np.ndarray
     party: np.ndarray  # index into Targets.numbers, -1 for outgoing
     caller: np.ndarray  # index into settings.users, -1 for outside callers
-    outside: np.ndarray  # index into the outside-number pool
+    outside_name: np.ndarray  # name an outside caller presents
     src: np.ndarray
     dst: np.ndarray
     pid: np.ndarray
@@ -123,6 +123,42 @@ def resolve(
     return party, outside
 
 
+@dataclass(slots=True)
+class Parties:
+    """Who each call of a batch is between."""
+
+    party: np.ndarray  # index into Targets.numbers of the extension reached, -1 for outgoing
+    outside: np.ndarray  # index into the outside-number pool, -1 when not from the pool
+    src: np.ndarray
+    dst: np.ndarray
+    outside_name: np.ndarray  # caller name an outside caller presents ('' if none)
+
+
+def place(
+    settings: Settings,
+    tg: Targets,
+    d: Draws,
+    mix: Mix,
+    rng: np.random.Generator,
+    pool: tuple[str, ...],
+    pool_names: np.ndarray,
+) -> Parties:
+    """Pick who the generated calls are between: targets, numbers and caller names."""
+    party, outside = resolve(settings, tg, d, mix, rng, pool)
+    user_arr = np.asarray(settings.users)
+    pool_arr = np.asarray(pool)
+    kind = d.kind
+    is_user_caller = (kind == Kind.INTERNAL) | (kind == Kind.OUTGOING)
+    src = np.where(is_user_caller, user_arr[np.maximum(d.caller, 0)], pool_arr[outside])
+    peer = kind == Kind.PEER
+    if peer.any():  # office peers call from their own 4-digit extensions
+        src[peer] = np.asarray([f"85{x:02d}" for x in (outside[peer] % 100).tolist()], dtype=src.dtype)
+    numbers_arr = np.asarray(tg.numbers)
+    dst = np.where(party >= 0, numbers_arr[np.maximum(party, 0)], pool_arr[outside])
+    names = np.where(is_user_caller | peer, "", pool_names[outside]).astype(object)
+    return Parties(party, outside, src, dst, names)
+
+
 def route_batch(
     settings: Settings,
     tg: Targets,
@@ -131,27 +167,15 @@ def route_batch(
     state: LineState,
     start: np.ndarray,
     d: Draws,
-    mix: Mix,
-    rng: np.random.Generator,
-    pool: tuple[str, ...],
+    who: Parties,
     hours: tuple[np.ndarray, ...],
 ) -> Routed:
     """Route every call of a batch in time order; extend `table` with new paths."""
     n = len(start)
-    party, outside = resolve(settings, tg, d, mix, rng, pool)
-    users = settings.users
-    n_users = len(users)
-    user_arr = np.asarray(users)
-    pool_arr = np.asarray(pool)
+    party, src = who.party, who.src
+    n_users = len(settings.users)
     kind = d.kind
     is_user_caller = (kind == Kind.INTERNAL) | (kind == Kind.OUTGOING)
-    src = np.where(is_user_caller, user_arr[np.maximum(d.caller, 0)], pool_arr[outside])
-    peer = kind == Kind.PEER
-    src[peer] = (
-        np.asarray([f"85{x:02d}" for x in (outside[peer] % 100).tolist()], dtype=src.dtype) if peer.any() else src[peer]
-    )
-    numbers_arr = np.asarray(tg.numbers)
-    dst = np.where(party >= 0, numbers_arr[np.maximum(party, 0)], pool_arr[outside])
 
     # per-party facts, as arrays indexed by party
     handling = [settings.org.handling.get(num) for num in tg.numbers]
@@ -240,7 +264,7 @@ def route_batch(
             busy_until[occ] = end
         if trunk and not congested:
             heapq.heappush(heap, end)
-    return Routed(start, party, np.where(is_user_caller, d.caller, -1), outside, src, dst, pid, d, v)
+    return Routed(start, party, np.where(is_user_caller, d.caller, -1), who.outside_name, src, who.dst, pid, d, v)
 
 
 def _situation(key: int, settings: Settings, tg: Targets) -> Situation:

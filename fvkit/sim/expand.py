@@ -45,7 +45,6 @@ def expand(
     settings: Settings,
     tg: Targets,
     names: dict[str, str],
-    pool_names: np.ndarray,
     first_seq: int,
     first_media_id: int,
     seed: int,
@@ -71,7 +70,7 @@ def expand(
     dst = r.dst
     name_of = np.vectorize(lambda x: names.get(x, ""), otypes=[object])
     user_caller = r.caller >= 0
-    from_name = np.where(user_caller, name_of(src), pool_names[r.outside]).astype(object)
+    from_name = np.where(user_caller, name_of(src), r.outside_name).astype(object)
     from_name[kind == Kind.PEER] = ""
     to_name = np.where(r.party >= 0, name_of(dst), "").astype(object)
     paths = table.paths

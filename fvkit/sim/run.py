@@ -11,15 +11,16 @@ import pyarrow as pa
 
 from fvkit.sim import org as org_gen
 from fvkit.sim.compiled import PathTable
-from fvkit.sim.engine import LineState, hours_for, route_batch, targets
+from fvkit.sim.engine import LineState, Parties, Targets, hours_for, place, route_batch, targets
 from fvkit.sim.expand import expand
 from fvkit.sim.people import build_people
-from fvkit.sim.settings import load_settings
-from fvkit.sim.traffic import Mix, arrivals, draw, to_micros
+from fvkit.sim.settings import Settings, load_settings
+from fvkit.sim.traffic import Draws, Mix, arrivals, draw, to_micros
 from fvkit.store import Store
 from fvkit.store.org import get_state, has_organisation, organisation, save_organisation
 
 CALL_TABLES = ("cdr", "flow_event", "voicemail", "recording", "fax")
+POOL_SIZE = 4000  # outside numbers that call and are called
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,17 +68,11 @@ def simulate(
         generated = org_gen.generate(seed, extensions, trunk_lines, start, password, lambda m: progress(m, 0.0))
         save_organisation(store, generated.tables)
         created = True
-    org_seed = int(organisation(store)["seed"])  # type: ignore[call-overload]
-    settings = load_settings(store)
-    tg = targets(settings)
-    people = build_people(org_seed)
-    pool = people.numbers[:4000]
-    pool_names = np.asarray([people.name(i) if i % 10 < 7 else "" for i in range(len(pool))], dtype=object)
-    names = {p.number: p.name for p in settings.org.parties.values()}
+    router = Router.load(store)
+    settings = router.settings
     rng = np.random.default_rng([seed, to_micros(start) // 1_000_000])
-    table, memo = PathTable(), {}  # type: ignore[var-annotated]
-    state = LineState([], [0] * len(tg.numbers))
     totals = dict.fromkeys(CALL_TABLES, 0)
+    calls = 0
     calls_per_day = opts.calls_per_user_day * len(settings.users)
     done = 0.0
     while done < opts.days - 1e-9:
@@ -86,33 +81,66 @@ def simulate(
         times = arrivals(rng, chunk_start, span, settings.time_zone, calls_per_day, opts.flat)
         progress(f"routing {len(times):,} calls from {chunk_start:%Y-%m-%d}", done / opts.days)
         if len(times):
-            d = draw(rng, len(times), len(settings.users), len(pool), opts.mix)
-            hours = hours_for(settings, int(times[0]), span + 1)
-            routed = route_batch(settings, tg, table, memo, state, times, d, opts.mix, rng, pool, hours)
-            first_seq = get_state(store, "next_seq", 1)
-            first_media = get_state(store, "last_media_id", 0)
-            rows = expand(routed, table, settings, tg, names, pool_names, first_seq, first_media, seed)
-            last_media = int(rows.pop("_next_media_id").column("id")[0].as_py())
-            _write(
-                store,
-                rows,
-                first_seq + len(times),
-                last_media,
-                to_micros(chunk_start + timedelta(days=span)),
-            )
+            d = draw(rng, len(times), len(settings.users), len(router.pool), opts.mix)
+            who = place(settings, router.tg, d, opts.mix, rng, router.pool, router.pool_names)
+            rows = router.write(store, times, d, who, seed, to_micros(chunk_start + timedelta(days=span)))
             for name in CALL_TABLES:
                 totals[name] += rows[name].num_rows if name in rows else 0
-            totals["cdr_calls"] = totals.get("cdr_calls", 0) + len(times)
+            calls += len(times)
         done += span
     progress("done", 1.0)
     return Summary(
-        calls=totals.get("cdr_calls", 0),
+        calls=calls,
         flow_events=totals["flow_event"],
         voicemails=totals["voicemail"],
         recordings=totals["recording"],
         faxes=totals["fax"],
         organisation_created=created,
     )
+
+
+@dataclass(slots=True)
+class Router:
+    """The organisation's routing state, shared by every batch of one process.
+
+    Paths compiled for earlier calls are reused, and trunk lines and busy extensions
+    carry over from batch to batch (SIM-4).
+    """
+
+    settings: Settings
+    tg: Targets
+    pool: tuple[str, ...]
+    pool_names: np.ndarray
+    names: dict[str, str]
+    table: PathTable = field(default_factory=PathTable)
+    memo: dict[int, int] = field(default_factory=dict)
+    state: LineState = field(default_factory=lambda: LineState([], []))
+
+    @classmethod
+    def load(cls, store: Store) -> Router:
+        """Read the current settings of the store's organisation (HD-1..8 as stored)."""
+        settings = load_settings(store)
+        tg = targets(settings)
+        people = build_people(int(organisation(store)["seed"]))  # type: ignore[call-overload]
+        pool = people.numbers[:POOL_SIZE]
+        # NOTE: 3 in 10 outside callers withhold their name
+        pool_names = np.asarray([people.name(i) if i % 10 < 7 else "" for i in range(len(pool))], dtype=object)
+        names = {p.number: p.name for p in settings.org.parties.values()}
+        return cls(settings, tg, pool, pool_names, names, state=LineState([], [0] * len(tg.numbers)))
+
+    def write(
+        self, store: Store, times: np.ndarray, d: Draws, who: Parties, seed: int, until_us: int
+    ) -> dict[str, pa.Table]:
+        """Route a batch of calls, write their rows in one transaction, and return them."""
+        hours = hours_for(self.settings, int(times[0]), (int(times[-1]) - int(times[0])) / 86_400e6 + 1)
+        routed = route_batch(self.settings, self.tg, self.table, self.memo, self.state, times, d, who, hours)
+        first_seq = get_state(store, "next_seq", 1)
+        first_media = get_state(store, "last_media_id", 0)
+        rows = expand(routed, self.table, self.settings, self.tg, self.names, first_seq, first_media, seed)
+        last_media = int(rows.pop("_next_media_id").column("id")[0].as_py())
+        until = max(until_us, get_state(store, "simulated_until", 0))
+        _write(store, rows, first_seq + len(times), last_media, until)
+        return rows
 
 
 def _write(store: Store, rows: dict[str, pa.Table], next_seq: int, last_media: int, until_us: int) -> None:
