@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
+import plotly.graph_objects as go
+import polars as pl
 import pyarrow as pa
 
 from fvkit.domain.calls import Direction, Disposition, HistoryFilter
-from fvkit.domain.limits import MAX_DOWNLOAD_ROWS
-from fvkit.portal.auth import User, require_owner
+from fvkit.domain.limits import HISTORY_PAGE_SIZE, MAX_DOWNLOAD_ROWS
+from fvkit.domain.org import Feature, Privilege
+from fvkit.portal.auth import PermissionDenied, User, require_owner
+from fvkit.portal.display import durations, local_time, local_times, real_duration
+from fvkit.sim.live import Behaviour, place_call
 from fvkit.store import history
 from fvkit.store.db import Store
 from fvkit.store.history import SEARCH_FIELDS, HistoryQuery
 
 MAX_SEARCH_CHARS = 200
+ANY = "--All--"  # the dropdowns' "no filter" choice (guide p.14)
+_NO_FILTER = (None, "", ANY)
 
 
 class BadSearch(ValueError):
@@ -46,8 +54,8 @@ def query(
         return HistoryQuery(
             owner=user.number,
             view=HistoryFilter(view),
-            direction=Direction(direction) if direction not in (None, "", "All") else None,
-            disposition=Disposition(disposition) if disposition not in (None, "", "All") else None,
+            direction=Direction(direction) if direction not in _NO_FILTER else None,
+            disposition=Disposition(disposition) if disposition not in _NO_FILTER else None,
             search=text,
             fields=fields,
             since=since,
@@ -69,3 +77,145 @@ def for_download(store: Store, user: User, q: HistoryQuery, *, with_flow: bool) 
     if with_flow:
         return history.page_with_flow(store, q, MAX_DOWNLOAD_ROWS)
     return history.page(store, q, MAX_DOWNLOAD_ROWS, detail=True)
+
+
+#: the list's columns as the guide labels them (p.14), by query column
+LIST_LABELS = {
+    "from_name": "From (Name)",
+    "src": "From",
+    "to_name": "To (Name)",
+    "dst": "To",
+    "start_time": "Start",
+    "duration": "Duration",
+    "disposition": "Disposition",
+    "direction": "Direction",
+    "call_type": "Call Type",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryPage:
+    """One page of the list: display-ready rows (plus `uniqueid`) and the pager's figures."""
+
+    rows: pl.DataFrame
+    first: int
+    last: int
+    total: int
+
+    @property
+    def label(self) -> str:
+        """Return the pager text, e.g. "1-25 of 59" (guide p.14)."""
+        return f"{self.first}-{self.last} of {self.total}" if self.total else "0 of 0"
+
+
+def list_page(store: Store, user: User, q: HistoryQuery, page: int = 1, size: int = HISTORY_PAGE_SIZE) -> HistoryPage:
+    """Return page `page` (from 1) of the user's calls, newest first (CH-1, CH-2)."""
+    require_owner(user, q.owner)
+    total = history.count(store, q)
+    last_page = max(1, -(-total // size))
+    page = min(max(1, page), last_page)
+    frame = pl.from_arrow(history.page(store, q, size, (page - 1) * size))
+    assert isinstance(frame, pl.DataFrame)
+    frame = _match_contacts(store, user, frame)
+    shown = local_times(durations(frame, ["duration"]), ["start_time"], user.time_zone)
+    shown = shown.select("uniqueid", *[pl.col(c).alias(label) for c, label in LIST_LABELS.items()])
+    first = (page - 1) * size + 1 if total else 0
+    return HistoryPage(shown, first, first + shown.height - 1 if total else 0, total)
+
+
+def _match_contacts(store: Store, user: User, frame: pl.DataFrame) -> pl.DataFrame:
+    """Show a caller's personal-contact name when the administrator enabled it (CH-2, guide p.12)."""
+    if frame.is_empty() or not user.extension.can(Privilege.MATCH_PERSONAL_CONTACT):
+        return frame
+    names = history.personal_names(store, user.number, frame["src"].unique().to_list())
+    if not names:
+        return frame
+    matched = frame["src"].replace_strict(names, default=None)
+    return frame.with_columns(pl.coalesce(matched, pl.col("from_name")).alias("from_name"))
+
+
+@dataclass(frozen=True, slots=True)
+class CallDetails:
+    """The call-details view (CH-4, guide p.13): three sections."""
+
+    uniqueid: str
+    information: dict[str, str]
+    detail: dict[str, str]
+    flow: pl.DataFrame  # Time, Description
+
+
+def details(store: Store, user: User, uniqueid: str) -> CallDetails:
+    """Return one of the user's calls as the details view shows it."""
+    row = history.call(store, user.number, uniqueid)
+    if row is None:
+        raise PermissionDenied(f"Call {uniqueid} is not in the call history of {user.number}.")
+    tz = user.time_zone
+    information = {
+        "From": f"{row['from_name']} {row['src']}".strip(),
+        "To": f"{row['to_name']} {row['dst']}".strip(),
+        "Start": local_time(row["start_time"], tz),
+        "Real duration": real_duration(row["duration"]),
+        "Disposition": row["disposition"],
+    }
+    detail = {
+        "Answer": local_time(row["answer_time"], tz),
+        "End": local_time(row["end_time"], tz),
+        "Source": row["src"],
+        "Dialed number/DNIS": row["dnis"],
+        "Destination": row["destination"],
+        "Trunk": row["trunk"],
+        "Bill duration": real_duration(row["billsec"]),
+        "Direction": row["direction"],
+        "Department": row["department"],
+        "Unique ID": row["uniqueid"],
+        "Call type": row["call_type"],
+        "Account code": row["account_code"],
+    }
+    flow = pl.from_arrow(history.flow(store, user.number, row["linkedid"]))
+    assert isinstance(flow, pl.DataFrame)
+    flow = local_times(flow, ["time"], tz).select(
+        pl.col("time").str.slice(11).alias("Time"), pl.col("description").alias("Description")
+    )
+    return CallDetails(uniqueid, information, detail, flow)
+
+
+def other_party(store: Store, user: User, uniqueid: str) -> str:
+    """Return the number to call back: whoever the user talked to on that call."""
+    row = history.call(store, user.number, uniqueid)
+    if row is None:
+        raise PermissionDenied(f"Call {uniqueid} is not in the call history of {user.number}.")
+    return str(row["dst"] if row["placed"] else row["src"])
+
+
+def dial(store: Store, user: User, number: str, now: datetime, behaviour: Behaviour | None = None) -> str:
+    """Place a call from the user's extension (click to dial, CH-3); return the new call's id.
+
+    Needs "Contacts and Click to dial" (Standard or Premium, guide p.56).
+    """
+    if not user.extension.has(Feature.CONTACTS):
+        raise PermissionDenied("Click to dial needs the Standard or Premium access level.")
+    return place_call(store, user.number, number, now, behaviour=behaviour)
+
+
+def flow_timeline(details: CallDetails) -> go.Figure:
+    """Return the call flow as a timeline: one marker per event, in order (beyond the guide)."""
+    flow = details.flow
+    fig = go.Figure(
+        go.Scatter(
+            x=flow["Time"].to_list(),
+            y=list(range(flow.height, 0, -1)),
+            mode="markers+text",
+            text=flow["Description"].to_list(),
+            textposition="middle right",
+            marker={"size": 10, "color": "#2e7d32"},
+            hovertemplate="%{x}<br>%{text}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        height=60 + 34 * flow.height,
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        yaxis={"visible": False},
+        xaxis={"title": "time", "type": "category"},
+        showlegend=False,
+    )
+    return fig

@@ -129,3 +129,16 @@ def flow(store: Store, owner: str, linkedid: str) -> pa.Table:
         "AND EXISTS (SELECT 1 FROM cdr WHERE owner = ? AND linkedid = ?) ORDER BY seq",
         [linkedid, owner, linkedid],
     )
+
+
+def personal_names(store: Store, owner: str, numbers: list[str]) -> dict[str, str]:
+    """Return the owner's personal-contact name for each number that matches a contact (CH-2)."""
+    if not numbers:
+        return {}
+    rows = store.execute(
+        "SELECT regexp_replace(main_number, '[^0-9]', '', 'g') AS digits, min(display_name) "
+        "FROM contact WHERE owner = ? AND regexp_replace(main_number, '[^0-9]', '', 'g') IN "
+        "(SELECT unnest(?::VARCHAR[])) GROUP BY digits",
+        [owner, numbers],
+    ).fetchall()
+    return {str(d): str(n) for d, n in rows}

@@ -1,0 +1,132 @@
+"""Call History (guide p.12-16): filter, search, page, details, call back, download, act."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import streamlit as st
+
+from dashboards.session import current_user, store
+from dashboards.toolbar import page_toolbar
+from fvkit.domain.calls import Direction, Disposition, HistoryFilter
+from fvkit.domain.screens import Screen
+from fvkit.portal import call_history
+from fvkit.portal.auth import PermissionDenied
+from fvkit.sim.live import CannotDial
+from fvkit.store.history import SEARCH_FIELDS
+
+page_toolbar(Screen.CALL_HISTORY)
+user = current_user()
+assert user is not None
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _utc_midnight(day: date) -> datetime:
+    local = datetime.combine(day, time(0), tzinfo=ZoneInfo(user.time_zone))
+    return local.astimezone(UTC).replace(tzinfo=None)
+
+
+with st.container(horizontal=True, vertical_alignment="bottom", key="ch_filters"):
+    view = st.selectbox("Show", list(HistoryFilter), key="ch_view", width=140)
+    direction = st.selectbox("Direction", [call_history.ANY, *Direction], key="ch_direction", width=150)
+    disposition = st.selectbox("Disposition", [call_history.ANY, *Disposition], key="ch_disposition", width=210)
+    search = st.text_input("Search", key="ch_search", placeholder="Name or number, then Enter", width=260)
+    with st.popover("⚙️ Search settings", key="ch_settings"):
+        fields = st.multiselect("Search in", list(SEARCH_FIELDS), default=list(SEARCH_FIELDS), key="ch_fields")
+        days = st.date_input("Time range", value=(), key="ch_range", help="Start and end day, in your time zone")
+    with_flow = st.toggle("With call flow", key="ch_with_flow")
+
+since = until = None
+if isinstance(days, tuple) and len(days) == 2:
+    since, until = _utc_midnight(days[0]), _utc_midnight(days[1] + timedelta(days=1))
+try:
+    q = call_history.query(
+        user,
+        view=view,
+        direction=direction,
+        disposition=disposition,
+        search=search,
+        fields=tuple(fields),
+        since=since,
+        until=until,
+    )
+except call_history.BadSearch as err:
+    st.error(str(err))
+    st.stop()
+
+# a changed filter starts again at page 1
+signature = repr(q)
+if st.session_state.get("ch_query") != signature:
+    st.session_state["ch_query"] = signature
+    st.session_state["ch_page"] = 1
+page = call_history.list_page(store(), user, q, st.session_state["ch_page"])
+st.session_state["ch_page"] = (page.first - 1) // 25 + 1 if page.total else 1
+
+with st.container(horizontal=True, vertical_alignment="center", key="ch_pager"):
+    st.caption(page.label)
+    st.space("stretch")
+    if st.button("◀", key="ch_prev", disabled=page.first <= 1, help="Previous page"):
+        st.session_state["ch_page"] -= 1
+        st.rerun()
+    if st.button("▶", key="ch_next", disabled=page.last >= page.total, help="Next page"):
+        st.session_state["ch_page"] += 1
+        st.rerun()
+
+table = st.dataframe(
+    page.rows,
+    column_order=list(call_history.LIST_LABELS.values()),
+    hide_index=True,
+    on_select="rerun",
+    selection_mode="multi-row",
+    key="ch_table",
+)
+chosen = [page.rows["uniqueid"][i] for i in table.selection.rows]
+
+
+@st.dialog("Call details", width="large")
+def show_details(uniqueid: str) -> None:
+    """The call-details view (CH-4, guide p.13)."""
+    d = call_history.details(store(), user, uniqueid)
+    with st.expander("Call Information", expanded=True):
+        for label, value in d.information.items():
+            st.markdown(f"**{label}:** {value}")
+    with st.expander("Detail Information", expanded=True):
+        left, right = st.columns(2)
+        for i, (label, value) in enumerate(d.detail.items()):
+            (left if i % 2 == 0 else right).markdown(f"**{label}:** {value}")
+    with st.expander("Call Flow", expanded=True):
+        st.caption(f"1-{d.flow.height} of {d.flow.height}")
+        st.dataframe(d.flow, hide_index=True, key="ch_flow_table")
+        st.download_button(
+            "Download",
+            d.flow.write_csv(include_bom=True),
+            file_name=f"call-flow-{uniqueid}.csv",
+            mime="text/csv",
+            key="ch_flow_download",
+        )
+        st.plotly_chart(call_history.flow_timeline(d), key="ch_flow_chart")
+
+
+with st.container(horizontal=True, key="ch_actions"):
+    one = len(chosen) == 1
+    if st.button("📞 Call", key="ch_call", disabled=not one, help="Call the other party of the selected call"):
+        try:
+            number = call_history.other_party(store(), user, chosen[0])
+            new = call_history.dial(store(), user, number, _now())
+        except (PermissionDenied, CannotDial) as err:
+            st.error(str(err))
+        else:
+            st.session_state["ch_dialled"] = (number, new)
+            st.rerun()
+    if st.button(
+        "🔎 Details", key="ch_details", disabled=not one, help="Call Information, Detail Information, Call Flow"
+    ):
+        show_details(chosen[0])
+
+if "ch_dialled" in st.session_state:
+    number, new = st.session_state.pop("ch_dialled")
+    st.success(f"Called {number}: the call is at the top of your call history (ID {new}).")

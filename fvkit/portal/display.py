@@ -1,0 +1,51 @@
+"""How the portal shows values: times in the user's time zone (PREF-5), durations as HH:MM:SS."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import polars as pl
+
+TIME_FORMAT = "%Y-%m-%d %H:%M:%S"  # guide p.13: "2021-02-12 13:27:52"
+
+
+def local_time(t: datetime | None, time_zone: str) -> str:
+    """Return a stored UTC time as the user reads it, '' for none."""
+    if t is None:
+        return ""
+    return t.replace(tzinfo=UTC).astimezone(ZoneInfo(time_zone)).strftime(TIME_FORMAT)
+
+
+def hms(seconds: int) -> str:
+    """Return seconds as HH:MM:SS (guide p.14: "00:00:34")."""
+    minutes, secs = divmod(max(0, int(seconds)), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours:02d}:{minutes:02d}:{secs:02d}"
+
+
+def real_duration(seconds: int) -> str:
+    """Return the call details' form: "00:00:07 (7 seconds)" (guide p.13)."""
+    unit = "second" if seconds == 1 else "seconds"
+    return f"{hms(seconds)} ({seconds} {unit})"
+
+
+def local_times(frame: pl.DataFrame, columns: list[str], time_zone: str) -> pl.DataFrame:
+    """Format UTC timestamp columns as local-time text, vectorised ('' for nulls)."""
+    return frame.with_columns(
+        pl.col(c).dt.replace_time_zone("UTC").dt.convert_time_zone(time_zone).dt.strftime(TIME_FORMAT).fill_null("")
+        for c in columns
+    )
+
+
+def durations(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
+    """Format integer-second columns as HH:MM:SS text, vectorised."""
+    return frame.with_columns(
+        pl.format(
+            "{}:{}:{}",
+            (pl.col(c) // 3600).cast(pl.String).str.zfill(2),
+            (pl.col(c) % 3600 // 60).cast(pl.String).str.zfill(2),
+            (pl.col(c) % 60).cast(pl.String).str.zfill(2),
+        ).alias(c)
+        for c in columns
+    )
