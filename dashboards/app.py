@@ -50,6 +50,7 @@ def sign_in_form() -> None:
                 st.error(err.message)
             else:
                 session.set_user(user, remember=remember)
+                st.session_state.pop("signed_out", None)
                 st.rerun()
 
 
@@ -101,10 +102,12 @@ def main() -> None:
     except StoreLocked as err:
         st.error(str(err))
         st.stop()
-    user = session.current_user()
+    user = session.current_user() or session.restore_user()
     if user is None:
+        session.write_cleared_cookie()
         st.navigation(login_pages(), position="hidden").run()
         return
+    session.write_pending_cookie()
     pages = pages_for(user)
     current = st.navigation(pages)
     draw_header(user, pages[0])

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import streamlit as st
 
+from fvkit.domain.limits import REMEMBER_ME_TTL
 from fvkit.portal import auth
 from fvkit.store.db import Store
 
@@ -16,6 +19,9 @@ DEFAULT_DB = REPO_ROOT / "data" / "fvkit.duckdb"
 USER_KEY = "user"
 TOKEN_KEY = "auth_token"  # noqa: S105 - a session_state key, not a secret
 REMEMBER_KEY = "remember_me"
+#: the browser keeps only a random token under this cookie name, never the password
+COOKIE = "fvkit_session"
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,100}$")
 
 
 @st.cache_resource(show_spinner=False)
@@ -40,17 +46,63 @@ def current_user() -> auth.User | None:
     return user if isinstance(user, auth.User) else None
 
 
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _set_cookie(value: str, max_age: int) -> None:
+    """Set (or with max_age 0 clear) the session cookie on the portal's own origin."""
+    if value and not _TOKEN.match(value):
+        raise ValueError("refusing to write an unexpected token into the page")
+    st.html(
+        f"<script>document.cookie = '{COOKIE}={value}; Max-Age={max_age}; Path=/; SameSite=Strict';</script>",
+        unsafe_allow_javascript=True,
+    )
+
+
 def set_user(user: auth.User, *, remember: bool = False) -> None:
-    """Sign the user in to this browser session."""
+    """Sign the user in to this browser session; with Remember me, for later sessions too (AUTH-2)."""
     st.session_state[USER_KEY] = user
-    # NOTE: only the choice is kept for now; AUTH-2 will turn it into a token cookie.
     st.session_state[REMEMBER_KEY] = remember
+    if remember:
+        token = auth.issue_token(store(), user, _now(), REMEMBER_ME_TTL)
+        st.session_state[TOKEN_KEY] = token
+        st.session_state["set_cookie"] = token
+
+
+def write_pending_cookie() -> None:
+    """Hand a new Remember-me token to the browser (after the rerun that follows sign-in)."""
+    token = st.session_state.pop("set_cookie", None)
+    if token:
+        _set_cookie(token, int(REMEMBER_ME_TTL.total_seconds()))
+
+
+def restore_user() -> auth.User | None:
+    """Sign in from the Remember-me cookie of a reloaded browser, if it is still valid."""
+    token = st.context.cookies.get(COOKIE)
+    if not token or not _TOKEN.match(token) or st.session_state.get("signed_out"):
+        return None
+    user = auth.user_from_token(store(), token, _now())
+    if user is not None:
+        st.session_state[USER_KEY] = user
+        st.session_state[TOKEN_KEY] = token
+    return user
 
 
 def sign_out() -> None:
-    """End this browser session's sign-in and forget its token (AUTH-3)."""
+    """End this browser session's sign-in, its token and its cookie (AUTH-3)."""
     user = current_user()
+    token = st.session_state.get(TOKEN_KEY) or st.context.cookies.get(COOKIE)
     if user is not None:
-        auth.sign_out(store(), user, st.session_state.get(TOKEN_KEY))
+        auth.sign_out(store(), user, token)
     for key in (USER_KEY, TOKEN_KEY, REMEMBER_KEY):
         st.session_state.pop(key, None)
+    # the cookie this page was loaded with stays in st.context until a reload: ignore it
+    st.session_state["signed_out"] = True
+    st.session_state["clear_cookie"] = True
+
+
+def write_cleared_cookie() -> None:
+    """Remove the Remember-me cookie from the browser after a log-out."""
+    if st.session_state.pop("clear_cookie", False):
+        _set_cookie("", 0)

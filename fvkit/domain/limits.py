@@ -61,3 +61,6 @@ def conference_limits(extension_count: int) -> tuple[int, int]:
 SIGNIN_MAX_FAILURES = 5
 SIGNIN_WINDOW = timedelta(minutes=15)
 SIGNIN_LOCKOUT = timedelta(minutes=15)
+
+#: "Remember me" keeps a browser signed in this long (AUTH-2). Not in the guide: our bound.
+REMEMBER_ME_TTL = timedelta(days=7)
