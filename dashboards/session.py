@@ -77,10 +77,16 @@ def write_pending_cookie() -> None:
         _set_cookie(token, int(REMEMBER_ME_TTL.total_seconds()))
 
 
+def _cookie_token() -> str | None:
+    """Return the Remember-me token the browser sent, if it looks like one of ours."""
+    token = st.context.cookies.get(COOKIE)
+    return token if isinstance(token, str) and _TOKEN.match(token) else None
+
+
 def restore_user() -> auth.User | None:
     """Sign in from the Remember-me cookie of a reloaded browser, if it is still valid."""
-    token = st.context.cookies.get(COOKIE)
-    if not token or not _TOKEN.match(token) or st.session_state.get("signed_out"):
+    token = _cookie_token()
+    if token is None or st.session_state.get("signed_out"):
         return None
     user = auth.user_from_token(store(), token, _now())
     if user is not None:
@@ -92,7 +98,7 @@ def restore_user() -> auth.User | None:
 def sign_out() -> None:
     """End this browser session's sign-in, its token and its cookie (AUTH-3)."""
     user = current_user()
-    token = st.session_state.get(TOKEN_KEY) or st.context.cookies.get(COOKIE)
+    token = st.session_state.get(TOKEN_KEY) or _cookie_token()
     if user is not None:
         auth.sign_out(store(), user, token)
     for key in (USER_KEY, TOKEN_KEY, REMEMBER_KEY):
