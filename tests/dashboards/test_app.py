@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from pathlib import Path
 
 import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from fvkit.domain.screens import SCREENS
 from fvkit.portal import home
+from fvkit.store import Store
 
 DASHBOARDS = Path(__file__).resolve().parents[2] / "dashboards"
 APP = DASHBOARDS / "app.py"
@@ -92,13 +95,19 @@ def test_signing_in_shows_the_header(portal_db: Path) -> None:
     assert "signin_password" not in at.session_state  # the password is not kept
 
 
-def test_remember_me_is_kept_as_a_choice_only(portal_db: Path) -> None:
+@pytest.mark.req("AUTH-2")
+def test_remember_me_issues_a_token_whose_hash_alone_is_stored(portal_db: Path) -> None:
     at = _open()
     at.checkbox(key="signin_remember").check()
     at = _sign_in(at, "7101", "juliet-7101")
     assert at.session_state["remember_me"] is True
-    # AUTH-2 (a later issue) turns the choice into a token; nothing else is kept yet.
-    assert "auth_token" not in at.session_state
+    token = at.session_state["auth_token"]
+    assert all("juliet-7101" not in repr(at.session_state[k]) for k in at.session_state)
+    st.cache_resource.clear()  # release the file before reading it here
+    db = Store(portal_db)
+    stored = db.execute("SELECT token_sha256, extension, expires_at > created_at FROM session_token").fetchall()
+    db.close()
+    assert stored == [(hashlib.sha256(token.encode()).hexdigest(), "7101", True)]
 
 
 @pytest.mark.req("HOME-2")
