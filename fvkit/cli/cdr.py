@@ -2,9 +2,62 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
+
+from fvkit.store import Store, StoreLocked
+from pipelines.asterisk import NotMasterCsv, export_master_csv, import_master_csv
+
+DEFAULT_DB = "data/fvkit.duckdb"
+
+
+def _open(db: str, *, read_only: bool) -> Store:
+    """Open an existing database file, or fail in one line."""
+    if not Path(db).exists():
+        raise click.ClickException(f"{db} does not exist: build it first with `fvkit simulate --db {db}`")
+    try:
+        return Store(db, read_only=read_only)
+    except StoreLocked as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 @click.group(name="cdr")
 def group() -> None:
     """Exchange call detail records with Asterisk's Master.csv format."""
+
+
+@group.command(name="export-asterisk")
+@click.option("--db", default=DEFAULT_DB, show_default=True, help="DuckDB file.")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Master.csv to write."
+)
+@click.option("--utc", is_flag=True, help="Write times in UTC (cdr.conf usegmtime=yes), not the organisation's zone.")
+def export_asterisk(db: str, output: Path, utc: bool) -> None:
+    """Write every call as Asterisk's Master.csv (cdr_csv format, 18 columns, no header)."""
+    store = _open(db, read_only=True)
+    try:
+        written = export_master_csv(store, output, utc=utc)
+    except LookupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        store.close()
+    click.echo(f"{written} calls written to {output}")
+
+
+@group.command(name="import-asterisk")
+@click.option("--db", default=DEFAULT_DB, show_default=True, help="DuckDB file.")
+@click.option("--utc", is_flag=True, help="Read times as UTC (cdr.conf usegmtime=yes), not the organisation's zone.")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_asterisk(db: str, utc: bool, file: Path) -> None:
+    """Import an Asterisk Master.csv; calls already present (same uniqueid) are skipped."""
+    store = _open(db, read_only=False)
+    try:
+        result = import_master_csv(store, file, utc=utc)
+    except (NotMasterCsv, LookupError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        store.close()
+    click.echo(result.summary())
+    for bad in result.bad:
+        click.echo(f"line {bad.line}: {bad.reason}")

@@ -2,9 +2,41 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
+
+from fvkit.store import Store, StoreLocked
+from pipelines.lake import export_lake
+
+DEFAULT_DB = "data/fvkit.duckdb"
 
 
 @click.group(name="lake")
 def group() -> None:
     """Export calls and call flow as Hive-partitioned Parquet."""
+
+
+@group.command(name="export")
+@click.option("--db", default=DEFAULT_DB, show_default=True, help="DuckDB file.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Directory to write.")
+def export(db: str, out: Path) -> None:
+    """Write calls and call_flow as Parquet partitioned by call date (UTC), replacing an earlier export."""
+    if not Path(db).exists():
+        raise click.ClickException(f"{db} does not exist: build it first with `fvkit simulate --db {db}`")
+    try:
+        store = Store(db, read_only=True)
+    except StoreLocked as exc:
+        raise click.ClickException(str(exc)) from exc
+    try:
+        summary = export_lake(store, out)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        store.close()
+    for p in summary.partitions:
+        click.echo(f"call_date={p.call_date:%Y-%m-%d}  calls {p.calls:>7,}  flow events {p.flow_events:>8,}")
+    click.echo(
+        f"{len(summary.partitions)} partitions, {summary.calls:,} calls, {summary.flow_events:,} flow events "
+        f"in {out / 'calls'} and {out / 'call_flow'}"
+    )
