@@ -11,6 +11,7 @@ from datetime import datetime
 
 import numpy as np
 
+from fvkit.domain.numbers import digits
 from fvkit.sim.engine import Parties
 from fvkit.sim.routing import Kind, Transfer
 from fvkit.sim.run import Router
@@ -29,11 +30,6 @@ class Behaviour:
 
 class CannotDial(ValueError):
     """The number cannot be dialled from here; the message is safe to show."""
-
-
-def digits(number: str) -> str:
-    """Return a dialled number as the digits the PBX sees ("+1 (408) 555-0100" -> 14085550100)."""
-    return "".join(ch for ch in number if ch.isdigit())
 
 
 def place_call(

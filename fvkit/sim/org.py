@@ -297,7 +297,9 @@ def _personal(
     for i, number in enumerate(users):
         privs = set(ext_rows[i]["privileges"])
         r = rng.random(16)
-        for k in range(int(rng.integers(0, 9))):
+        # Basic users have no Contact screen (guide p.56), so no personal contacts
+        n_contacts = int(rng.integers(0, 9))
+        for k in range(n_contacts if ext_rows[i]["access_level"] != AccessLevel.BASIC.value else 0):
             p = int(rng.integers(0, 4000))
             contact_id += 1
             contacts.append(

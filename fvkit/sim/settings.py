@@ -20,6 +20,7 @@ from fvkit.domain.handling import (
     TwinningMode,
     TwinningStatus,
 )
+from fvkit.domain.numbers import digits
 from fvkit.domain.org import ExtensionType, Privilege
 from fvkit.sim.routing import Party, RoutingOrg
 from fvkit.store import Store
@@ -105,7 +106,7 @@ def load_settings(store: Store) -> Settings:
         twin_sched[t["owner"]].append((t["schedule"], t["number"]))
     blocks: dict[str, set[str]] = defaultdict(set)
     for blk in read_table(store, "block_entry").to_pylist():
-        blocks[blk["owner"]].add(blk["number"])
+        blocks[blk["owner"]].add(digits(blk["number"]))  # callers arrive as bare digits
     privileges = {e["number"]: frozenset(e["privileges"]) for e in exts}
 
     handling: dict[str, Handling] = {}

@@ -85,6 +85,7 @@ class Store:
         if not re.fullmatch(r"[a-z_]+", table):
             raise ValueError(f"bad table name {table!r}")
         con = cur or self.cursor()
+        con.abort()  # drop a half-read earlier result (DuckDB 2 refuses register() otherwise)
         con.register("_fvkit_batch", data)
         try:
             cols = ", ".join(f'"{c}"' for c in data.column_names)
