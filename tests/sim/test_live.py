@@ -86,3 +86,13 @@ def test_place_call_refuses_what_cannot_be_dialled(store: Store, src: str, dst: 
     with pytest.raises(CannotDial, match=message):
         place_call(store, src, dst, NOW)
     assert store.execute("SELECT count(*) FROM cdr").fetchone() == before
+
+
+@pytest.mark.req("CT-10")
+@pytest.mark.req("HD-9")
+def test_a_number_blocked_in_e164_form_blocks_the_caller_dialling_bare_digits(store: Store) -> None:
+    store.execute(
+        "INSERT INTO block_entry VALUES (9001, '7101', '+1 (613) 555-0142', 'Spam', 'typed with punctuation')"
+    )
+    uid = place_call(store, "16135550142", "7101", NOW)
+    assert _history(store, uid) == [("7101", False, "Denied", "Incoming")]
