@@ -8,6 +8,7 @@ back removes the quote again, so an export re-imports losslessly.
 
 from __future__ import annotations
 
+import io
 import re
 
 import polars as pl
@@ -49,4 +50,6 @@ def safe_frame(frame: pl.DataFrame) -> pl.DataFrame:
 
 def frame_csv(frame: pl.DataFrame) -> bytes:
     """Return a frame as injection-safe CSV bytes: UTF-8 with a BOM (Excel reads it as UTF-8)."""
-    return safe_frame(frame).write_csv(include_bom=True).encode("utf-8")
+    buffer = io.BytesIO()  # straight to bytes: no 50 MB str to encode again
+    safe_frame(frame).write_csv(buffer, include_bom=True)
+    return buffer.getvalue()

@@ -108,7 +108,7 @@ def page_with_flow(store: Store, q: HistoryQuery, limit: int) -> pa.Table:
         f"WITH top AS (SELECT {DETAIL_COLUMNS} FROM cdr WHERE {sql} "
         "ORDER BY start_time DESC, uniqueid DESC LIMIT ?) "
         "SELECT top.*, f.seq AS flow_seq, f.time AS flow_time, f.description AS flow_description "
-        "FROM top JOIN flow_event f USING (linkedid) "
+        "FROM top LEFT JOIN flow_event f USING (linkedid) "
         "ORDER BY top.start_time DESC, top.uniqueid DESC, f.seq",
         [*params, limit],
     )
