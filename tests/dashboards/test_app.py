@@ -128,12 +128,13 @@ def test_log_out_returns_to_the_login_form(portal_db: Path) -> None:
 
 
 @pytest.mark.req("HOME-1")
-def test_home_says_so_when_no_screen_page_exists_yet(portal_db: Path) -> None:
+def test_home_has_a_tile_for_every_screen_page_the_user_may_open(portal_db: Path) -> None:
     at = _sign_in(_open(), "7101", "juliet-7101")
-    existing = [r.screen.value for r in SCREENS if (DASHBOARDS / "app_pages" / f"{r.slug}.py").exists()]
-    if existing:
-        pytest.skip(f"screen pages exist now: {existing}")
-    assert [i.value for i in at.info] == ["The screens appear here as they are enabled for your extension."]
+    user = at.session_state["user"]
+    expected = [r.screen.value for r in home.menu(user) if (DASHBOARDS / "app_pages" / f"{r.slug}.py").exists()]
+    assert "Call History" in expected
+    links = [p.label for p in at.get("page_link") if p.label in {r.screen.value for r in SCREENS}]
+    assert links == expected
 
 
 @pytest.mark.req("HOME-1")
