@@ -244,7 +244,35 @@ def generate(
     tables["park_slot"] = pa.Table.from_pylist([{"slot": str(7600 + i), "label": f"Park {i}"} for i in range(1, 6)])
     tables.update(_personal(rng, people, users, ext_rows, start))
     tables.update(_devices(rng, users, ext_rows, start))
+    tables["voicemail_share"] = _voicemail_shares(users, ext_rows, specials)
     return Generated(tables, people, operator=users[0])
+
+
+def _voicemail_shares(
+    users: list[str], ext_rows: list[dict[str, Any]], specials: list[tuple[str, str, ExtensionType, str]]
+) -> pa.Table:
+    """Boxes each user with "Voicemail owner notifications" may see (VM-2, guide p.17).
+
+    Their department's ring group box (when the department has a group) and one colleague's:
+    the next user of the same department, else the next user. Draws nothing from the rng,
+    so adding shares changed no other generated row.
+    """
+    groups = {name.removesuffix(" group"): number for number, name, kind, _ in specials if kind is ExtensionType.GROUP}
+    by_dept: dict[str, list[int]] = {}
+    for i in range(len(users)):
+        by_dept.setdefault(ext_rows[i]["department"], []).append(i)
+    rows: list[dict[str, str]] = []
+    for i, number in enumerate(users):
+        if Privilege.VOICEMAIL_OWNERS.value not in ext_rows[i]["privileges"]:
+            continue
+        dept = ext_rows[i]["department"]
+        if dept in groups:
+            rows.append({"viewer": number, "owner": groups[dept]})
+        team = by_dept[dept]
+        colleague = team[(team.index(i) + 1) % len(team)] if len(team) > 1 else (i + 1) % len(users)
+        if colleague != i:
+            rows.append({"viewer": number, "owner": users[colleague]})
+    return pa.Table.from_pylist(rows, schema=pa.schema([("viewer", pa.string()), ("owner", pa.string())]))
 
 
 def _web_name(company: str) -> str:

@@ -22,6 +22,7 @@ ORG_TABLES = (
     "block_entry",
     "speed_dial",
     "preference",
+    "voicemail_share",
     "handling",
     "handling_mode",
     "handling_rule",
