@@ -34,11 +34,13 @@ __all__ = [
     "MAX_IMPORT_ROWS",
     "ColumnMap",
     "Field",
+    "ImportPreview",
     "ImportRefused",
     "ImportReport",
     "SkippedRow",
     "export_contacts",
     "import_contacts",
+    "import_preview",
 ]
 
 #: our export's header; `suggest_mapping` recognises it, so an export re-imports as is
@@ -142,6 +144,62 @@ def import_contacts(
         rows = pa.table(batch.columns, schema=contact.CONTACT_SCHEMA)
         imported = contact.import_contacts(store, user, rows, delete_existing)
     return ImportReport(imported, len(body), batch.skipped, batch.notes, columns.layout)
+
+
+#: the fields the Import Contacts dialog maps, in the guide's order (p.23)
+MAPPED_FIELDS = (Field.MAIN, Field.NAME, Field.MOBILE, Field.HOME, Field.EMAIL, Field.DESCRIPTION)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportPreview:
+    """What the Import Contacts dialog offers for a file (guide p.23 "Select Mapping Fields").
+
+    `columns` labels each column by number and first-line cell ("2: Phone"). `suggested`
+    gives each field the 1-based column the file's layout maps it to, or None; a field the
+    layout fills from several columns (first + last name, Google's labelled phones) is
+    in `derived` instead, with a description, and is None in `suggested`.
+    """
+
+    columns: list[str]
+    suggested: dict[Field, int | None]
+    derived: dict[Field, str]
+    layout: str
+    rows: int  # records after the first line
+
+
+def import_preview(data: bytes) -> ImportPreview:
+    """Return the columns of an uploaded file and the mapping its first line suggests.
+
+    Pass the user's changes back to `import_contacts` as `mapping={field: column}`
+    (a 1-based column, or "" to leave a field out); fields not passed keep the suggestion.
+
+    Raises:
+        ImportRefused: the file cannot be read (see `read_csv`).
+    """
+    table = read_csv(data)
+    header = [cell.strip() for cell in table.header]
+    columns = [
+        f"{i + 1}: {header[i] if i < len(header) and header[i] else f'Column {i + 1}'}" for i in range(table.width)
+    ]
+    found = suggest_mapping(table.header, table.rows[1:])
+    suggested: dict[Field, int | None] = {}
+    derived: dict[Field, str] = {}
+    for target in MAPPED_FIELDS:
+        alternatives = found.columns.get(target, ())
+        by_label = bool(found.phones) and target in (Field.MAIN, Field.MOBILE, Field.HOME)
+        single = len(alternatives) == 1 and len(alternatives[0]) == 1
+        suggested[target] = alternatives[0][0] + 1 if single and not by_label else None
+        if (alternatives and suggested[target] is None) or by_label:
+            derived[target] = _describe(alternatives, columns, by_label)
+    return ImportPreview(columns, suggested, derived, found.layout, len(table.rows) - 1)
+
+
+def _describe(alternatives: tuple[tuple[int, ...], ...], columns: list[str], phones: bool) -> str:
+    """Return how a derived field is filled, e.g. "1: First Name + 3: Last Name, else 11: Company"."""
+    parts = [" + ".join(columns[i] for i in group) for group in alternatives]
+    if phones:
+        parts.append("the phone columns, by their labels")
+    return ", else ".join(parts)
 
 
 def export_contacts(store: Store, user: User) -> bytes:
