@@ -15,6 +15,7 @@ from fvkit.portal import call_history
 from fvkit.portal.auth import PermissionDenied
 from fvkit.sim.live import CannotDial
 from fvkit.store.history import SEARCH_FIELDS
+from pipelines import call_records
 
 page_toolbar(Screen.CALL_HISTORY)
 user = current_user()
@@ -83,6 +84,7 @@ table = st.dataframe(
     on_select="rerun",
     selection_mode="multi-row",
     key="ch_table",
+    height=38 + 35 * max(1, page.rows.height),  # a whole page without an inner scrollbar
 )
 chosen = [page.rows["uniqueid"][i] for i in table.selection.rows]
 
@@ -126,6 +128,36 @@ with st.container(horizontal=True, key="ch_actions"):
         "🔎 Details", key="ch_details", disabled=not one, help="Call Information, Detail Information, Call Flow"
     ):
         show_details(chosen[0])
+
+
+@st.dialog("Download search result")
+def confirm_search_download() -> None:
+    """Download > Search Result, after a confirmation (guide p.15 steps 4-5)."""
+    flow = " with call flow" if with_flow else ""
+    st.write(f"Download the first 20,000 records of the search result{flow}? This can take a while.")
+    st.download_button(
+        "OK",
+        data=lambda: call_records.download_search_result(store(), user, q, with_flow=with_flow),
+        file_name=f"call-history-{user.number}-search.csv",
+        mime="text/csv",
+        type="primary",
+        key="ch_download_search_ok",
+        on_click="rerun",
+    )
+
+
+with st.popover("⬇️ Download", key="ch_download"):
+    st.download_button(
+        "All",
+        data=lambda: call_records.download_all(store(), user, q),
+        file_name=f"call-history-{user.number}.csv",
+        mime="text/csv",
+        key="ch_download_all",
+        disabled=with_flow,
+        help="The filtered list, first 20,000 records. Only with 'With call flow' OFF (guide p.15).",
+    )
+    if st.button("Search Result", key="ch_download_search", disabled=not q.search, help="Enter a search string first"):
+        confirm_search_download()
 
 if "ch_dialled" in st.session_state:
     number, new = st.session_state.pop("ch_dialled")
