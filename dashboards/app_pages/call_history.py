@@ -31,6 +31,21 @@ def _utc_midnight(day: date) -> datetime:
     return local.astimezone(UTC).replace(tzinfo=None)
 
 
+saved = call_history.saved_searches(store(), user)
+
+
+def apply_saved() -> None:
+    """Put a saved search's filters into the widgets (runs before they are drawn)."""
+    chosen_q = saved.get(st.session_state.get("ch_saved_pick") or "")
+    if chosen_q is None:
+        return
+    st.session_state["ch_view"] = chosen_q.view
+    st.session_state["ch_direction"] = chosen_q.direction or call_history.ANY
+    st.session_state["ch_disposition"] = chosen_q.disposition or call_history.ANY
+    st.session_state["ch_search"] = chosen_q.search
+    st.session_state["ch_fields"] = list(chosen_q.fields)
+
+
 with st.container(horizontal=True, vertical_alignment="bottom", key="ch_filters"):
     view = st.selectbox("Show", list(HistoryFilter), key="ch_view", width=140)
     direction = st.selectbox("Direction", [call_history.ANY, *Direction], key="ch_direction", width=150)
@@ -39,6 +54,13 @@ with st.container(horizontal=True, vertical_alignment="bottom", key="ch_filters"
     with st.popover("⚙️ Search settings", key="ch_settings"):
         fields = st.multiselect("Search in", list(SEARCH_FIELDS), default=list(SEARCH_FIELDS), key="ch_fields")
         days = st.date_input("Time range", value=(), key="ch_range", help="Start and end day, in your time zone")
+        st.divider()
+        st.selectbox("Saved searches", list(saved), index=None, key="ch_saved_pick", placeholder="Pick one")
+        with st.container(horizontal=True):
+            st.button("Apply", key="ch_saved_apply", on_click=apply_saved, disabled=not saved)
+            delete_saved = st.button("Delete", key="ch_saved_delete", disabled=not saved)
+        save_name = st.text_input("Save these filters as", key="ch_saved_name", max_chars=60)
+        save_clicked = st.button("Save search", key="ch_saved_save")
     with_flow = st.toggle("With call flow", key="ch_with_flow")
 
 since = until = None
@@ -58,6 +80,17 @@ try:
 except call_history.BadSearch as err:
     st.error(str(err))
     st.stop()
+
+if save_clicked:
+    try:
+        call_history.save_search(store(), user, save_name, q)
+    except call_history.BadSearch as err:
+        st.error(str(err))
+    else:
+        st.toast(f"Saved search '{save_name.strip()}'.", icon="💾")
+if delete_saved and st.session_state.get("ch_saved_pick"):
+    call_history.delete_search(store(), user, st.session_state["ch_saved_pick"])
+    st.toast("Saved search deleted.", icon="🗑️")
 
 # a changed filter starts again at page 1
 signature = repr(q)

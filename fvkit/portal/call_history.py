@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -224,3 +225,50 @@ def flow_timeline(details: CallDetails) -> go.Figure:
         showlegend=False,
     )
     return fig
+
+
+MAX_SAVED_NAME = 60
+MAX_SAVED_SEARCHES = 50
+
+
+def saved_searches(store: Store, user: User) -> dict[str, HistoryQuery]:
+    """Return the user's saved searches by name, as queries ready to run (beyond the guide)."""
+    saved = {}
+    for name, spec in history.saved_searches(store, user.number).items():
+        try:
+            fields = json.loads(spec)
+            saved[name] = query(
+                user,
+                view=fields.get("view", HistoryFilter.ALL),
+                direction=fields.get("direction"),
+                disposition=fields.get("disposition"),
+                search=str(fields.get("search", "")),
+                fields=tuple(fields.get("fields", SEARCH_FIELDS)),
+            )
+        except (ValueError, TypeError, AttributeError):
+            continue  # a spec from an older version that no longer applies: not offered
+    return saved
+
+
+def save_search(store: Store, user: User, name: str, q: HistoryQuery) -> None:
+    """Save the current filters and search under a name (the time range is not kept)."""
+    require_owner(user, q.owner)
+    label = name.strip()
+    if not label or len(label) > MAX_SAVED_NAME or any(ord(ch) < 32 for ch in label):
+        raise BadSearch(f"Name the search with 1 to {MAX_SAVED_NAME} printable characters.")
+    current = history.saved_searches(store, user.number)
+    if label not in current and len(current) >= MAX_SAVED_SEARCHES:
+        raise BadSearch(f"You can keep {MAX_SAVED_SEARCHES} saved searches; delete one first.")
+    spec = {
+        "view": q.view.value,
+        "direction": q.direction.value if q.direction else None,
+        "disposition": q.disposition.value if q.disposition else None,
+        "search": q.search,
+        "fields": list(q.fields),
+    }
+    history.save_search(store, user.number, label, json.dumps(spec))
+
+
+def delete_search(store: Store, user: User, name: str) -> None:
+    """Forget one of the user's saved searches."""
+    history.delete_search(store, user.number, name)

@@ -142,3 +142,22 @@ def personal_names(store: Store, owner: str, numbers: list[str]) -> dict[str, st
         [owner, numbers],
     ).fetchall()
     return {str(d): str(n) for d, n in rows}
+
+
+def saved_searches(store: Store, owner: str) -> dict[str, str]:
+    """Return the owner's saved searches: name -> JSON spec."""
+    rows = store.execute("SELECT name, spec FROM saved_search WHERE owner = ? ORDER BY name", [owner]).fetchall()
+    return {str(n): str(s) for n, s in rows}
+
+
+def save_search(store: Store, owner: str, name: str, spec: str) -> None:
+    """Save (or replace) a named search."""
+    store.execute(
+        "INSERT INTO saved_search VALUES (?, ?, ?) ON CONFLICT (owner, name) DO UPDATE SET spec = excluded.spec",
+        [owner, name, spec],
+    )
+
+
+def delete_search(store: Store, owner: str, name: str) -> None:
+    """Forget a named search."""
+    store.execute("DELETE FROM saved_search WHERE owner = ? AND name = ?", [owner, name])

@@ -94,3 +94,22 @@ def test_call_places_a_call_that_tops_the_list(db: Path) -> None:
     assert at.success and at.success[0].value.startswith("Called ")
     assert _pager(at) != before
     assert at.dataframe[0].value["uniqueid"].iloc[0] != uid
+
+
+@pytest.mark.req("CH-5")
+def test_a_saved_search_comes_back_with_its_filters(db: Path) -> None:
+    at = _page()
+    at.selectbox(key="ch_direction").select("Incoming").run()
+    at.text_input(key="ch_search").input("1").run()
+    at.text_input(key="ch_saved_name").input("incoming ones").run()
+    at.button(key="ch_saved_save").click().run()
+    at = _page()  # a new session: the filters are back to All
+    assert at.selectbox(key="ch_direction").value == "--All--"
+    at.selectbox(key="ch_saved_pick").select("incoming ones").run()
+    at.button(key="ch_saved_apply").click().run()
+    assert at.selectbox(key="ch_direction").value == "Incoming"
+    assert at.text_input(key="ch_search").value == "1"
+    assert set(at.dataframe[0].value["Direction"]) == {"Incoming"}
+    at.text_input(key="ch_saved_name").input("   ").run()
+    at.button(key="ch_saved_save").click().run()
+    assert [e.value for e in at.error] == ["Name the search with 1 to 60 printable characters."]
