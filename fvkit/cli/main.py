@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 import time
 from datetime import UTC, date, datetime, timedelta
@@ -177,8 +176,9 @@ def serve(db: str, port: int, address: str) -> None:
         "--theme.primaryColor",
         "#2e7d32",
     ]
-    click.echo(f"portal on http://localhost:{port}  (database {db}; Ctrl-C stops it)")
-    raise SystemExit(subprocess.call(cmd, env=env))  # noqa: S603  # fixed argv, no shell
+    click.echo(f"portal on http://localhost:{port}  (database {db}; Ctrl-C stops it)", err=True)
+    # NOTE: exec, not a child process: stopping `fvkit serve` must stop the portal itself
+    os.execve(sys.executable, cmd, env)  # noqa: S606  # fixed argv, no shell
 
 
 def _register() -> None:
