@@ -36,14 +36,20 @@ def _open(name: str, *args: object) -> None:
     st.session_state["ct_dialog"] = (name, args)
 
 
+def _open_from_menu(menu: str, name: str) -> None:
+    """Close the popover menu (it would cover the dialog), then open a dialog: a button callback."""
+    st.session_state[menu] = False
+    _open(name)
+
+
 def _close() -> None:
     st.session_state.pop("ct_dialog", None)
 
 
-def _done(message: str, details: list[str] | None = None) -> None:
+def _done(message: str) -> None:
     """Close any dialog, remember a result for the next run, clear the selection, rerun."""
     _close()
-    st.session_state["ct_flash"] = (message, details or [])
+    st.session_state["ct_flash"] = message
     st.session_state["ct_gen"] = st.session_state.get("ct_gen", 0) + 1
     st.rerun()
 
@@ -218,8 +224,9 @@ def import_contacts() -> None:
         except PermissionDenied as err:
             st.error(str(err))
         else:
-            details = [f"Skipped {row}" for row in report.skipped] + report.notes
-            _done(report.message, details)
+            # the skipped rows stay listed until dismissed or the next import
+            st.session_state["ct_import_notes"] = [f"Skipped {row}" for row in report.skipped] + report.notes
+            _done(report.message)
 
 
 def _numbers(found: contact.Contact | None) -> list[tuple[str, str]]:
@@ -230,49 +237,81 @@ def _numbers(found: contact.Contact | None) -> list[tuple[str, str]]:
     return [(label, n) for label, n in numbers if n]
 
 
+def _finish(menu: str, message: str) -> None:
+    """End a popover action (a button callback): close the menu, show the result, clear the selection."""
+    st.session_state[menu] = False
+    st.session_state["ct_flash"] = message
+    st.session_state["ct_gen"] = st.session_state.get("ct_gen", 0) + 1
+
+
+def _call(menu: str, number: str) -> None:
+    """Place the call (CH-3 click to dial); a button callback."""
+    try:
+        new = call_history.dial(db, user, number, _now())
+    except (PermissionDenied, CannotDial) as err:
+        st.session_state[menu] = False
+        st.session_state["ct_error"] = str(err)
+    else:
+        _finish(menu, f"Called {number}: the call is at the top of your call history (ID {new}).")
+
+
 def _call_menu(numbers: list[tuple[str, str]], key: str) -> None:
     """Draw 📞 Call: one button per number of the selected entry (CT-3, guide p.21)."""
-    with st.popover("📞 Call", disabled=not numbers, key=key):
+    with st.popover("📞 Call", disabled=not numbers, key=key, on_change="rerun"):
         for i, (label, number) in enumerate(numbers):
-            if st.button(f"{label}: {number}", key=f"{key}_{i}"):
-                try:
-                    new = call_history.dial(db, user, number, _now())
-                except (PermissionDenied, CannotDial) as err:
-                    st.error(str(err))
-                else:
-                    _done(f"Called {number}: the call is at the top of your call history (ID {new}).")
+            st.button(f"{label}: {number}", key=f"{key}_{i}", on_click=_call, args=(key, number))
+
+
+def _add_speed_dial(contact_id: int) -> None:
+    """Put the chosen number on the chosen key; on a refusal the menu stays open with the reason."""
+    try:
+        dial = contact.add_speed_dial(
+            db, user, contact_id, st.session_state["ct_speed_key"], st.session_state["ct_speed_number"]
+        )
+    except (contact.BadContact, PermissionDenied) as err:
+        st.session_state["ct_speed_error"] = str(err)
+    else:
+        _finish("ct_speed", f"Speed dial {dial.label} added.")
+
+
+def _remove_speed_dial(keypad: int) -> None:
+    try:
+        contact.remove_speed_dial(db, user, keypad)
+    except contact.BadContact as err:
+        st.session_state["ct_speed_error"] = str(err)
+    else:
+        _finish("ct_speed", f"Speed dial key {keypad} removed.")
 
 
 def _speed_dial_menu(found: contact.Contact | None) -> None:
     """Draw Speed dial: add one of the contact's numbers to a key pad number, or remove (CT-9)."""
     dials = contact.speed_dials(db, user)
     taken = {d.keypad: d for d in dials}
-    with st.popover("⚡ Speed dial", disabled=found is None, key="ct_speed"):
+    with st.popover("⚡ Speed dial", disabled=found is None, key="ct_speed", on_change="rerun"):
         if found is None:
             return
+        if "ct_speed_error" in st.session_state:
+            st.error(st.session_state.pop("ct_speed_error"))
         st.markdown("**Add to Speed Dial**")
-        number = st.selectbox("Number", found.numbers, key="ct_speed_number")
-        keypad = st.selectbox(
+        st.selectbox("Number", found.numbers, key="ct_speed_number")
+        st.selectbox(
             "Key pad number",
             SPEED_DIAL_KEYS,
             format_func=lambda k: f"{k} - taken: {taken[k].who}" if k in taken else f"{k} - free",
             index=next((i for i, k in enumerate(SPEED_DIAL_KEYS) if k not in taken), 0),
             key="ct_speed_key",
         )
-        if st.button("OK", type="primary", key="ct_speed_ok"):
-            try:
-                dial = contact.add_speed_dial(db, user, found.id, keypad, number)
-            except (contact.BadContact, PermissionDenied) as err:
-                st.error(str(err))
-            else:
-                _done(f"Speed dial {dial.label} added.")
+        st.button("OK", type="primary", key="ct_speed_ok", on_click=_add_speed_dial, args=(found.id,))
         mine = [d for d in dials if d.contact_id == found.id]
         if mine:
             st.markdown("**Remove from Speed Dial**")
         for d in mine:
-            if st.button(f"Remove key {d.keypad} ({d.number})", key=f"ct_speed_remove_{d.keypad}"):
-                contact.remove_speed_dial(db, user, d.keypad)
-                _done(f"Speed dial key {d.keypad} removed.")
+            st.button(
+                f"Remove key {d.keypad} ({d.number})",
+                key=f"ct_speed_remove_{d.keypad}",
+                on_click=_remove_speed_dial,
+                args=(d.keypad,),
+            )
         if dials:
             st.caption("Keys in use: " + "; ".join(d.label for d in dials))
 
@@ -285,9 +324,8 @@ def personal(kind_box: DeltaGenerator) -> None:
         st.space("stretch")
         if may_block and st.button("🚫 Personal Block List", key="ct_block_list"):
             _open("block_list")
-        with st.popover("⋮", key="ct_more", help="Import or export contacts"):
-            if st.button("Import", key="ct_import", icon="📥"):
-                _open("import")
+        with st.popover("⋮", key="ct_more", help="Import or export contacts", on_change="rerun"):
+            st.button("Import", key="ct_import", icon="📥", on_click=_open_from_menu, args=("ct_more", "import"))
             st.download_button(
                 "Export",
                 data=lambda: contacts_csv.export_contacts(db, user),
@@ -351,11 +389,16 @@ def read_only(kind: ContactList) -> None:
 
 
 if "ct_flash" in st.session_state:
-    message, details = st.session_state.pop("ct_flash")
-    st.success(message, icon="✅")
-    if details:
-        with st.expander(f"{len(details)} note{'s' if len(details) != 1 else ''} on the import", expanded=True):
-            st.dataframe(pl.DataFrame({"Note": details}), hide_index=True, key="ct_flash_notes")
+    st.success(st.session_state.pop("ct_flash"), icon="✅")
+if "ct_error" in st.session_state:
+    st.error(st.session_state.pop("ct_error"))
+if st.session_state.get("ct_import_notes"):
+    notes = st.session_state["ct_import_notes"]
+    with st.expander(f"{len(notes)} note{'s' if len(notes) != 1 else ''} on the last import", expanded=True):
+        st.dataframe(pl.DataFrame({"Note": notes}), hide_index=True)
+        if st.button("Dismiss", key="ct_import_dismiss", type="tertiary"):
+            st.session_state.pop("ct_import_notes")
+            st.rerun()
 
 filters = st.container(horizontal=True, vertical_alignment="bottom", key="ct_filters")
 with filters:

@@ -305,6 +305,11 @@ def test_import_dialog_maps_the_columns_and_reports_n_of_m_imported(db_path: Pat
     table = _table(at)
     assert sorted(table["Display Name"]) == ["Ada Lovelace", "Bob"]
     assert set(table["Email"]) == {""}  # the Email column was left out of the mapping
+    at.selectbox(key="ct_sort").select("Main number").run()  # the skipped rows stay listed
+    assert _successes(at) == []
+    assert any(list(d.value.columns) == ["Note"] for d in at.dataframe)
+    at.button(key="ct_import_dismiss").click().run()
+    assert not any(list(d.value.columns) == ["Note"] for d in at.dataframe)
 
 
 @pytest.mark.req("CT-6")
