@@ -14,7 +14,7 @@ from fvkit.domain.contacts import SPEED_DIAL_KEYS, Category, ContactList, SortBy
 from fvkit.domain.limits import MB
 from fvkit.domain.org import Privilege
 from fvkit.domain.screens import Screen
-from fvkit.portal import block_list, call_history, contact
+from fvkit.portal import block_list, call_history, contact, speed_dial
 from fvkit.portal.auth import PermissionDenied
 from fvkit.sim.live import CannotDial
 from pipelines import contacts as contacts_csv
@@ -265,7 +265,7 @@ def _call_menu(numbers: list[tuple[str, str]], key: str) -> None:
 def _add_speed_dial(contact_id: int) -> None:
     """Put the chosen number on the chosen key; on a refusal the menu stays open with the reason."""
     try:
-        dial = contact.add_speed_dial(
+        dial = speed_dial.add_speed_dial(
             db, user, contact_id, st.session_state["ct_speed_key"], st.session_state["ct_speed_number"]
         )
     except (contact.BadContact, PermissionDenied) as err:
@@ -276,7 +276,7 @@ def _add_speed_dial(contact_id: int) -> None:
 
 def _remove_speed_dial(keypad: int) -> None:
     try:
-        contact.remove_speed_dial(db, user, keypad)
+        speed_dial.remove_speed_dial(db, user, keypad)
     except contact.BadContact as err:
         st.session_state["ct_speed_error"] = str(err)
     else:
@@ -285,7 +285,7 @@ def _remove_speed_dial(keypad: int) -> None:
 
 def _speed_dial_menu(found: contact.Contact | None) -> None:
     """Draw Speed dial: add one of the contact's numbers to a key pad number, or remove (CT-9)."""
-    dials = contact.speed_dials(db, user)
+    dials = speed_dial.speed_dials(db, user)
     taken = {d.keypad: d for d in dials}
     with st.popover("⚡ Speed dial", disabled=found is None, key="ct_speed", on_change="rerun"):
         if found is None:

@@ -14,7 +14,7 @@ import pytest
 from fvkit.domain.contacts import SPEED_DIAL_KEYS, Category, SortBy
 from fvkit.domain.numbers import digits
 from fvkit.domain.org import Privilege
-from fvkit.portal import auth, block_list, call_history, contact
+from fvkit.portal import auth, block_list, call_history, contact, speed_dial
 from fvkit.portal.auth import PermissionDenied, User
 from fvkit.sim.live import Behaviour, place_call
 from fvkit.store import Store
@@ -99,7 +99,7 @@ def test_a_basic_user_has_no_contact_lists(db: Store, user_of: Callable[[str], U
         lambda: contact.business_list(db, basic),
         lambda: contact.directory_list(db, basic),
         lambda: contact.add_contact(db, basic, "Ada", "4085550100"),
-        lambda: contact.speed_dials(db, basic),
+        lambda: speed_dial.speed_dials(db, basic),
         lambda: call_history.dial(db, basic, "7101", NOW),
     ):
         with pytest.raises(PermissionDenied):
@@ -127,7 +127,7 @@ def test_sort_by_display_name_ignores_case_and_by_main_number_puts_extensions_fi
 def test_categories_show_favorites_or_speed_dials_only(db: Store, me: User) -> None:
     ids = list(contact.personal_list(db, me)["id"])
     first = contact.add_contact(db, me, "Favorite Fay", "4085550111", favorite=True)
-    contact.add_speed_dial(db, me, ids[0], 5)
+    speed_dial.add_speed_dial(db, me, ids[0], 5)
     assert _names(contact.personal_list(db, me, category=Category.FAVORITE)) == ["Favorite Fay"]
     speed = contact.personal_list(db, me, category="Speed Dial")
     assert list(speed["id"]) == [ids[0]]
@@ -241,11 +241,11 @@ def test_add_contact_from_a_callers_bare_cdr_digits_then_history_shows_the_name(
 @pytest.mark.req("CT-5")
 def test_edit_contact_saves_the_changes_and_its_speed_dial_follows_the_number(db: Store, me: User) -> None:
     new = contact.add_contact(db, me, "Alan Turing", "4085550100", mobile_number="4085550101")
-    contact.add_speed_dial(db, me, new, 7)
-    contact.add_speed_dial(db, me, new, 8, "+14085550101")
+    speed_dial.add_speed_dial(db, me, new, 7)
+    speed_dial.add_speed_dial(db, me, new, 8, "+14085550101")
     saved = contact.edit_contact(db, me, new, "Alan M. Turing", "4085550177", email="alan@example.org")
     assert saved == contact.Contact(new, "Alan M. Turing", "+14085550177", "", "", "alan@example.org", "", False)
-    dials = {d.keypad: d.number for d in contact.speed_dials(db, me) if d.contact_id == new}
+    dials = {d.keypad: d.number for d in speed_dial.speed_dials(db, me) if d.contact_id == new}
     assert dials == {7: "+14085550177"}  # the mobile number is gone, and its key with it
 
 
@@ -268,11 +268,11 @@ def test_edit_contact_refuses_bad_input_or_a_taken_name_and_changes_nothing(db: 
 def test_delete_contacts_removes_them_and_their_speed_dials(db: Store, me: User) -> None:
     a = contact.add_contact(db, me, "Delete A", "4085550100")
     b = contact.add_contact(db, me, "Delete B", "4085550101")
-    contact.add_speed_dial(db, me, a, 9)
+    speed_dial.add_speed_dial(db, me, a, 9)
     before = contact.contact_count(db, me)
     assert contact.delete_contacts(db, me, [a, b, a]) == 2
     assert contact.contact_count(db, me) == before - 2
-    assert 9 in contact.free_keys(db, me)
+    assert 9 in speed_dial.free_keys(db, me)
     with pytest.raises(PermissionDenied):
         contact.get_contact(db, me, a)
 
@@ -297,7 +297,7 @@ def test_a_user_can_neither_see_nor_change_another_users_contacts_or_block_list(
         lambda: contact.edit_contact(db, me, theirs[0], "Hijacked", "4085550100"),
         lambda: contact.delete_contacts(db, me, [mine[0], theirs[0]]),
         lambda: contact.toggle_favorite(db, me, [theirs[0]]),
-        lambda: contact.add_speed_dial(db, me, theirs[0], 9),
+        lambda: speed_dial.add_speed_dial(db, me, theirs[0], 9),
         lambda: block_list.block_contact(db, me, theirs[0]),
     ]
     for attempt in attempts:
@@ -389,15 +389,15 @@ def test_the_star_turns_favorites_on_and_off(db: Store, me: User) -> None:
 def test_speed_dial_puts_one_number_on_a_key_and_refuses_a_taken_key(db: Store, me: User) -> None:
     a = contact.add_contact(db, me, "Key Holder", "4085550100", mobile_number="4085550101")
     b = contact.add_contact(db, me, "Latecomer", "4085550199")
-    dial = contact.add_speed_dial(db, me, a, 2)
-    assert dial == contact.SpeedDial(2, "+14085550100", a, "Key Holder")
+    dial = speed_dial.add_speed_dial(db, me, a, 2)
+    assert dial == speed_dial.SpeedDial(2, "+14085550100", a, "Key Holder")
     assert dial.label == "2 - Key Holder (+14085550100)"
     with pytest.raises(contact.DuplicateEntry, match=r"Key 2 is already used by Key Holder \(\+14085550100\)"):
-        contact.add_speed_dial(db, me, b, 2)
+        speed_dial.add_speed_dial(db, me, b, 2)
     with pytest.raises(contact.DuplicateEntry, match="already on key 2"):
-        contact.add_speed_dial(db, me, a, 3)
-    assert contact.add_speed_dial(db, me, a, 3, "+14085550101").number == "+14085550101"
-    assert 2 not in contact.free_keys(db, me)
+        speed_dial.add_speed_dial(db, me, a, 3)
+    assert speed_dial.add_speed_dial(db, me, a, 3, "+14085550101").number == "+14085550101"
+    assert 2 not in speed_dial.free_keys(db, me)
     speed = contact.personal_list(db, me, category=Category.SPEED_DIAL)
     assert speed.filter(pl.col("id") == a)["Speed Dial"].to_list() == ["2, 3"]
 
@@ -408,20 +408,20 @@ def test_speed_dial_keys_are_1_to_9(db: Store, me: User, keypad: int) -> None:
     a = contact.add_contact(db, me, "Any Key", "4085550100")
     assert SPEED_DIAL_KEYS == (1, 2, 3, 4, 5, 6, 7, 8, 9)
     with pytest.raises(contact.BadContact, match="from 1 to 9"):
-        contact.add_speed_dial(db, me, a, keypad)
+        speed_dial.add_speed_dial(db, me, a, keypad)
 
 
 @pytest.mark.req("CT-9")
 def test_speed_dial_takes_only_the_contacts_own_numbers_and_removes(db: Store, me: User) -> None:
     a = contact.add_contact(db, me, "Own Numbers", "4085550100")
     with pytest.raises(contact.BadContact, match="is not a number of Own Numbers"):
-        contact.add_speed_dial(db, me, a, 6, "+19005550100")
-    contact.add_speed_dial(db, me, a, 6)
-    contact.remove_speed_dial(db, me, 6)
-    assert 6 in contact.free_keys(db, me)
+        speed_dial.add_speed_dial(db, me, a, 6, "+19005550100")
+    speed_dial.add_speed_dial(db, me, a, 6)
+    speed_dial.remove_speed_dial(db, me, 6)
+    assert 6 in speed_dial.free_keys(db, me)
     assert a not in list(contact.personal_list(db, me, category=Category.SPEED_DIAL)["id"])
     with pytest.raises(contact.BadContact, match="Key 6 holds no speed dial"):
-        contact.remove_speed_dial(db, me, 6)
+        speed_dial.remove_speed_dial(db, me, 6)
 
 
 # --- CT-10 block list, CH-10 block from the call history -----------------------------------------
