@@ -324,7 +324,8 @@ def edit_contact(
 ) -> Contact:
     """Change one of the user's contacts (CT-5) and return it as saved.
 
-    A changed number takes its speed dial along. A name is checked for uniqueness only
+    Pass the whole form: a field left out is cleared. A changed number takes its speed
+    dial along (a cleared one frees its key). A name is checked for uniqueness only
     when it changes, so contacts imported under one name stay editable.
     """
     before = get_contact(store, user, contact_id)
