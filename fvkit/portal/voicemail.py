@@ -147,6 +147,19 @@ class VoicemailPage:
         return ["From", "Received", "Duration", *(["Owner"] if self.show_owner else []), "Status"]
 
 
+def _filtered(user: User, everyone: list[str], owner: str | None) -> list[str]:
+    if owner in (None, "", ANY_OWNER):
+        return everyone
+    if owner not in everyone:
+        raise PermissionDenied(f"Extension {user.number} may not see the voicemail of {owner}.")
+    return [str(owner)]
+
+
+def counts(store: Store, user: User, owner: str | None = None) -> dict[VoicemailBox, int]:
+    """Return how many voicemails each box filter shows, for every visible box or one owner's."""
+    return boxes.counts(store, _filtered(user, visible_owners(store, user), owner))
+
+
 def list_messages(
     store: Store,
     user: User,
@@ -160,14 +173,11 @@ def list_messages(
     Raises:
         PermissionDenied: `owner` names a box the user may not see.
     """
-    owners = everyone = visible_owners(store, user)
-    if owner not in (None, "", ANY_OWNER):
-        if owner not in everyone:
-            raise PermissionDenied(f"Extension {user.number} may not see the voicemail of {owner}.")
-        owners = [str(owner)]
+    everyone = visible_owners(store, user)
+    owners = _filtered(user, everyone, owner)
     chosen = VoicemailBox(box)
-    counts = boxes.counts(store, owners)
-    total = counts[chosen]
+    by_box = boxes.counts(store, owners)
+    total = by_box[chosen]
     last_page = max(1, -(-total // size))
     page = min(max(1, page), last_page)
     frame = pl.from_arrow(boxes.page(store, owners, chosen, size, (page - 1) * size))
@@ -196,7 +206,7 @@ def list_messages(
     )
     first = (page - 1) * size + 1 if total else 0
     last = first + shown.height - 1 if total else 0
-    return VoicemailPage(shown, first, last, total, counts, show_owner=len(everyone) > 1)
+    return VoicemailPage(shown, first, last, total, by_box, show_owner=len(everyone) > 1)
 
 
 # --- actions (VM-3..7) ---------------------------------------------------------------
@@ -246,18 +256,18 @@ def forward(store: Store, user: User, ids: list[int], to_extension: str) -> list
     return boxes.forward(store, owners, checked, target.number)
 
 
-def audio(store: Store, user: User, ids: list[int]) -> Iterator[tuple[MessageHeader, bytes]]:
-    """Check every id, then render the voicemails one at a time as WAV, with their headers (VM-7).
+def headers(store: Store, user: User, ids: list[int]) -> list[MessageHeader]:
+    """Return what a download names each voicemail by, after checking every id (VM-7).
 
-    Unlike `fvkit.portal.messages.audio` this also accepts voicemails of shared boxes.
+    Unlike `fvkit.portal.messages.headers` this also accepts voicemails of shared boxes.
     """
     owners, checked = _check(store, user, ids)
-    headers = []
+    found = []
     for message_id in checked:
         row = boxes.message(store, owners, message_id)
         if row is None:  # deleted since the check
             raise LookupError(f"no voicemail {message_id}")
-        headers.append(
+        found.append(
             MessageHeader(
                 Kind.VOICEMAIL,
                 message_id,
@@ -267,7 +277,13 @@ def audio(store: Store, user: User, ids: list[int]) -> Iterator[tuple[MessageHea
                 int(row["duration"]),
             )
         )
-    return ((h, media.voicemail_wav(store, h.id)) for h in headers)
+    return found
+
+
+def audio(store: Store, user: User, ids: list[int]) -> Iterator[tuple[MessageHeader, bytes]]:
+    """Check every id first, then render the voicemails one at a time as WAV (VM-7)."""
+    checked = headers(store, user, ids)  # raises before anything is rendered
+    return ((h, media.voicemail_wav(store, h.id)) for h in checked)
 
 
 # --- options (VM-8) --------------------------------------------------------------------
