@@ -101,10 +101,6 @@ def _choose(at: AppTest, key: str, starts: str) -> AppTest:
     return at
 
 
-def _store(path: Path) -> Store:
-    return st.cache_resource.clear() or Store(path)  # type: ignore[func-returns-value]
-
-
 @pytest.mark.req("VM-1")
 def test_the_list_shows_from_received_duration_and_status(portal: Path) -> None:
     at = _open(USER)
@@ -216,7 +212,7 @@ def test_options_refuse_a_bad_upload_with_the_reason(portal: Path) -> None:
     at.radio(key="vm_opt_greeting").set_value("Simple").run()
     _click(at, "vm_opt_ok")
     assert [e.value for e in at.error] == ["Only WAV (PCM) or MP3 files can be used"]
-    db = _store(portal)
+    db = Store(portal)  # the portal's own connection is open in this process too: DuckDB shares it
     row = db.execute("SELECT vm_name, vm_name_sha256, greeting_type FROM preference WHERE owner = ?", [USER])
     assert row.fetchall() == [("Standard", None, "Standard")]
     db.close()
