@@ -10,8 +10,9 @@ import streamlit as st
 from dashboards.session import current_user, store
 from dashboards.toolbar import page_toolbar
 from fvkit.domain.calls import Direction, Disposition, HistoryFilter
+from fvkit.domain.org import Privilege
 from fvkit.domain.screens import Screen
-from fvkit.portal import call_history
+from fvkit.portal import block_list, call_history, contact
 from fvkit.portal.auth import PermissionDenied
 from fvkit.sim.live import CannotDial
 from fvkit.store.history import SEARCH_FIELDS
@@ -192,6 +193,61 @@ with st.popover("⬇️ Download", key="ch_download"):
     if st.button("Search Result", key="ch_download_search", disabled=not q.search, help="Enter a search string first"):
         confirm_search_download()
 
+
+@st.dialog("Add to Contact")
+def add_to_contact(uniqueid: str) -> None:
+    """More Action > Add to Contact (CH-9, guide p.15)."""
+    number, name = call_history.counterpart(store(), user, uniqueid)
+    with st.form("ch_add_contact_form", border=False):
+        display = st.text_input("Display Name", value=name, key="ch_add_name")
+        main = st.text_input("Main Number", value=number, key="ch_add_number")
+        mobile = st.text_input("Mobile Number", key="ch_add_mobile")
+        email = st.text_input("Email", key="ch_add_email")
+        description = st.text_input("Description", key="ch_add_description")
+        create = st.form_submit_button("Create", type="primary")
+    if create:
+        try:
+            contact.add_contact(
+                store(), user, display, main, mobile_number=mobile, email=email, description=description
+            )
+        except (contact.BadContact, PermissionDenied) as err:
+            st.error(str(err))
+        else:
+            st.session_state["ch_notice"] = f"{display or main} was added to your personal contacts."
+            st.rerun()
+
+
+@st.dialog("Block")
+def block_caller(uniqueid: str) -> None:
+    """More Action > Block (CH-10, guide p.16): the number joins the personal block list."""
+    number, name = call_history.counterpart(store(), user, uniqueid)
+    st.write(f"Block calls from **{name or number}** ({number})?")
+    description = st.text_input("Description", key="ch_block_description")
+    if st.button("Block", type="primary", key="ch_block_ok"):
+        try:
+            block_list.block_number(store(), user, number, name, description)
+        except (contact.BadContact, PermissionDenied) as err:
+            st.error(str(err))
+        else:
+            st.session_state["ch_notice"] = f"{number} is on your personal block list: its next calls are denied."
+            st.rerun()
+
+
+with st.popover("More Action", key="ch_more"):
+    one = len(chosen) == 1
+    if st.button("Add to Contact", key="ch_add", disabled=not one, help="Select one call"):
+        add_to_contact(chosen[0])
+    may_block = user.extension.can(Privilege.BLOCK_LIST)
+    if st.button(
+        "Block",
+        key="ch_block",
+        disabled=not (one and may_block),
+        help="Select one call" if may_block else "Your administrator has not enabled the block list for you",
+    ):
+        block_caller(chosen[0])
+
+if "ch_notice" in st.session_state:
+    st.success(st.session_state.pop("ch_notice"))
 if "ch_dialled" in st.session_state:
     number, new = st.session_state.pop("ch_dialled")
     st.success(f"Called {number}: the call is at the top of your call history (ID {new}).")

@@ -185,12 +185,19 @@ def details(store: Store, user: User, uniqueid: str) -> CallDetails:
     return CallDetails(uniqueid, information, detail, flow)
 
 
-def other_party(store: Store, user: User, uniqueid: str) -> str:
-    """Return the number to call back: whoever the user talked to on that call."""
+def counterpart(store: Store, user: User, uniqueid: str) -> tuple[str, str]:
+    """Return the number and name of whoever the user talked to on that call."""
     row = history.call(store, user.number, uniqueid)
     if row is None:
         raise PermissionDenied(f"Call {uniqueid} is not in the call history of {user.number}.")
-    return str(row["dst"] if row["placed"] else row["src"])
+    if row["placed"]:
+        return str(row["dst"]), str(row["to_name"])
+    return str(row["src"]), str(row["from_name"])
+
+
+def other_party(store: Store, user: User, uniqueid: str) -> str:
+    """Return the number to call back."""
+    return counterpart(store, user, uniqueid)[0]
 
 
 def dial(store: Store, user: User, number: str, now: datetime, behaviour: Behaviour | None = None) -> str:

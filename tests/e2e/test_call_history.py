@@ -24,17 +24,27 @@ def _open_history(page: Page, url: str, password: str) -> None:
     page.locator(IDLE).wait_for()
 
 
+PAGER = re.compile(r"^\d+-\d+ of \d+$|^0 of 0$")
+
+
 def _choose(page: Page, label: str, option: str) -> None:
+    """Pick a filter value and wait until the list shows its result (pager changed, grid filled)."""
+    before = page.get_by_text(PAGER).inner_text()
     page.locator('[data-testid="stSelectbox"]').filter(has_text=label).click()
     page.get_by_role("option", name=option, exact=True).click()
+    expect(page.get_by_text(PAGER)).not_to_have_text(before)
     page.locator(IDLE).wait_for()
-    page.wait_for_timeout(300)
-    page.locator(IDLE).wait_for()
+    after = page.get_by_text(PAGER).inner_text()
+    first, last = (int(x) for x in after.split(" ")[0].split("-")) if after != "0 of 0" else (1, 0)
+    shown = last - first + 1
+    table = page.locator('[data-testid="stDataFrame"]').first
+    expect(table.locator("td[id^='glide-cell-1-']")).to_have_count(shown)
 
 
 def _column(page: Page, col: int) -> list[str]:
     table = page.locator('[data-testid="stDataFrame"]').first
-    return [c.inner_text() for c in table.locator(f"td[id^='glide-cell-{col}-']").all()]
+    page.locator(IDLE).wait_for()
+    return table.locator(f"td[id^='glide-cell-{col}-']").all_inner_texts()  # one read: no re-render race
 
 
 def _select_first_row(page: Page) -> None:
@@ -47,7 +57,7 @@ def _select_first_row(page: Page) -> None:
 
 
 def _pager_total(page: Page) -> int:
-    label = page.get_by_text(re.compile(r"^\d+-\d+ of \d+$|^0 of 0$")).inner_text()
+    label = page.get_by_text(PAGER).inner_text()
     return int(label.rsplit(" ", 1)[1])
 
 
@@ -85,7 +95,9 @@ def test_details_show_the_call_information_and_its_flow(page: Page, portal_url: 
     expect(dialog.get_by_text("Unique ID:")).to_be_visible()
     flow = dialog.locator('[data-testid="stDataFrame"]')
     expect(flow).to_be_visible()
-    descriptions = [c.inner_text() for c in flow.locator("td[id^='glide-cell-1-']").all()]
+    cells = flow.locator("td[id^='glide-cell-1-']")
+    expect(cells).not_to_have_count(0)
+    descriptions = cells.all_inner_texts()
     assert descriptions and all(d for d in descriptions)
     assert any(d.startswith(("dial ", "incoming call from")) for d in descriptions)
 
@@ -133,3 +145,37 @@ def test_downloads_all_and_search_result_as_csv(page: Page, portal_url: str, pas
     unique = {r[header.index("Unique ID")] for r in rows[1:]}
     assert len(unique) == min(found, 20_000)
     assert len(rows) - 1 > len(unique)  # one row per flow event
+
+
+@pytest.mark.e2e
+@pytest.mark.req("CH-10")
+@pytest.mark.req("CT-10")
+def test_block_a_caller_from_call_history_then_find_it_in_the_block_list(
+    page: Page, portal_url: str, password: str, artifacts: Path
+) -> None:
+    _open_history(page, portal_url, password)
+    _choose(page, "Direction", "Incoming")
+    first_from = page.locator('[data-testid="stDataFrame"]').first.locator("td[id='glide-cell-2-0']")
+    caller = first_from.inner_text()  # From of the newest incoming call
+    _select_first_row(page)
+    page.get_by_role("button", name="More Action").click()
+    page.get_by_role("button", name="Block", exact=True).click()
+    dialog = page.get_by_role("dialog").filter(has_text="Block calls from")
+    expect(dialog.get_by_text(f"({caller})")).to_be_visible()
+    dialog.get_by_role("textbox", name="Description").fill("blocked from call history")
+    dialog.get_by_role("button", name="Block", exact=True).click()
+    expect(page.get_by_text(f"{caller} is on your personal block list")).to_be_visible()
+
+    page.goto(f"{portal_url}/contact")  # a new session: sign in again on the Contact page
+    page.get_by_role("textbox", name="Extension").fill("7101")
+    page.get_by_role("textbox", name="Password").fill(password)
+    page.get_by_role("button", name="Login").click()
+    page.get_by_role("button", name="🚫 Personal Block List").click()
+    listed = page.get_by_role("dialog").locator('[data-testid="stDataFrame"]')
+    expect(listed).to_be_visible()
+    cells = listed.locator("td[id^='glide-cell-1-']")
+    expect(cells).not_to_have_count(0)
+    page.locator(IDLE).wait_for()
+    numbers = cells.all_inner_texts()
+    assert any(n.lstrip("+") == caller for n in numbers), numbers
+    page.screenshot(path=artifacts / "call_history-blocked.png", full_page=True)
