@@ -6,7 +6,8 @@ Run: .venv/bin/python benchmarks/portal.py [--dir DIR]. Builds (once, cached in 
   1.5x of 10k), and
 - the call-history list page + its count through the service on the 100k and the 10M store
   (target: 10M within 2x of 100k),
-and the peak resident memory of this process, which has opened the 10M store. The last line
+and the peak resident memory of the portal (`fvkit serve`) on the 10M store while Chromium walks
+every page (target: under 1 GiB). The last line
 reads `ratio: X.XX`, the worst of those ratios.
 """
 
@@ -14,9 +15,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
+import socket
 import statistics
+import subprocess
+import sys
 import time
+import urllib.request
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -101,14 +105,76 @@ def history_ms(db: Path, runs: int = 20) -> tuple[float, int]:
     return ms, total
 
 
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+def portal_peak_mib(db: Path) -> float:
+    """Serve the store with `fvkit serve`, walk every page in Chromium, return the server's peak RSS."""
+    from playwright.sync_api import sync_playwright
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "fvkit.cli", "serve", "--db", str(db), "--port", str(port), "--address", "127.0.0.1"],
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as resp:  # noqa: S310
+                    if resp.read() == b"ok":
+                        break
+            except OSError:
+                time.sleep(0.2)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1400, "height": 1600})
+            page.goto(f"{url}/call_history")
+            page.get_by_role("textbox", name="Extension").fill("7101")
+            page.get_by_role("textbox", name="Password").fill(PASSWORD)
+            page.get_by_role("button", name="Login").click()
+            page.get_by_text(" of ").first.wait_for(timeout=120_000)
+            for _ in range(5):  # page through the newest calls
+                page.get_by_role("button", name="▶").click()
+                page.wait_for_timeout(500)
+            for slug in PAGES[1:]:
+                page.goto(f"{url}/{slug}")
+                page.wait_for_timeout(3000)
+            browser.close()
+        status = Path(f"/proc/{server.pid}/status").read_text()
+        return int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM"))) / 1024
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--dir", type=Path, default=REPO / "data" / "bench")
+    parser.add_argument("--build-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     args.dir.mkdir(parents=True, exist_ok=True)
     stores = {name: args.dir / f"calls-{name}.duckdb" for name in SIZES}
-    for name, calls in SIZES.items():
-        build(stores[name], calls)
+    if args.build_only:
+        for name, calls in SIZES.items():
+            build(stores[name], calls)
+        return
+    # build in a child process, so this one's memory figures are the measurement's alone
+    subprocess.run([sys.executable, __file__, "--dir", str(args.dir), "--build-only"], check=True)
 
     ratios: dict[str, float] = {}
     pages = [slug for slug in PAGES if (REPO / "dashboards" / "app_pages" / f"{slug}.py").exists()]
@@ -123,8 +189,8 @@ def main() -> None:
         f"call history page + count: 100k store ({n_small:,} calls of 7101) {small:.1f} ms   "
         f"10M store ({n_large:,} calls of 7101) {large:.1f} ms   ratio {large / small:.2f}"
     )
-    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak resident memory of this process (10M store opened): {peak_mib:.0f} MiB")
+    peak_mib = portal_peak_mib(stores["10M"])
+    print(f"portal process on the 10M store, peak resident memory after walking every page: {peak_mib:.0f} MiB")
     worst = max(ratios, key=lambda k: ratios[k])
     print(f"worst: {worst}")
     print(f"ratio: {ratios[worst]:.2f}")

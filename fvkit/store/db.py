@@ -29,7 +29,9 @@ class Store:
     cursor from `cursor()`.
     """
 
-    def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
+    def __init__(
+        self, path: str | Path | None = None, *, read_only: bool = False, memory_limit: str | None = None
+    ) -> None:
         self.path = str(path) if path is not None else ":memory:"
         if path is not None and not read_only:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -42,6 +44,11 @@ class Store:
                     "stop the portal or simulator that has it open and try again"
                 ) from exc
             raise
+        if memory_limit is not None:
+            # DuckDB's buffer pool defaults to 80% of RAM; a long-running portal caps it
+            if not re.fullmatch(r"\d+(\.\d+)?\s?(KB|MB|GB|KiB|MiB|GiB)", memory_limit):
+                raise ValueError(f"bad memory limit {memory_limit!r}")
+            self._con.execute(f"SET memory_limit = '{memory_limit}'")
         self._local = threading.local()
         self._write_lock = threading.RLock()
         if not read_only:
