@@ -227,8 +227,18 @@ def delete(store: Store, user: User, ids: list[int]) -> int:
 
 
 def mark(store: Store, user: User, ids: list[int], how: Mark | str) -> int:
-    """Mark the selected voicemails read, unread, urgent or not urgent; any number of times (VM-5)."""
-    flag, value = _MARK_FLAG[Mark(how)]
+    """Mark the selected voicemails read, unread, urgent or not urgent; any number of times (VM-5).
+
+    `how` is a Mark, its button label ("Mark As Read") or its name ("read", "not_urgent").
+    """
+    try:
+        chosen = Mark(how)
+    except ValueError:
+        try:
+            chosen = Mark[str(how).strip().upper().replace(" ", "_")]
+        except KeyError:
+            raise ValueError(f"Unknown mark {how!r}: use one of {', '.join(m.name.lower() for m in Mark)}.") from None
+    flag, value = _MARK_FLAG[chosen]
     owners, checked = _check(store, user, ids)
     return boxes.set_flag(store, owners, checked, flag, value)
 

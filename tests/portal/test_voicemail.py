@@ -285,8 +285,10 @@ def test_mark_read_unread_urgent_many_at_once_any_number_of_times(seeded_store: 
         assert set(ids[1:]) <= urgent and ids[0] not in urgent
         statuses = vm.list_messages(seeded_store, other, size=1000).rows.filter(_with_ids(ids))["Status"].to_list()
         assert statuses == ["Urgent", "New, Urgent", "New"]  # newest first
-        assert vm.mark(seeded_store, other, ids, vm.Mark.NOT_URGENT) == 3
+        assert vm.mark(seeded_store, other, ids, "not_urgent") == 3  # a name works as well as a label
         assert not set(ids) & set(_ids(seeded_store, other, VoicemailBox.URGENT))
+    with pytest.raises(ValueError, match="Unknown mark"):
+        vm.mark(seeded_store, other, ids, "loud")
 
 
 @pytest.mark.req("VM-6")
