@@ -127,7 +127,6 @@ table = st.dataframe(
     key=f"vm_table_{st.session_state.get('vm_generation', 0)}",
 )
 chosen = [int(frame["id"].iloc[i]) for i in table.selection.rows if i < len(frame)]
-chosen_owners = {str(frame["owner"].iloc[i]) for i in table.selection.rows if i < len(frame)}
 if not page.total:
     st.info(f"No voicemails in {box.value}.")
 
@@ -286,19 +285,15 @@ with st.container(horizontal=True, key="vm_actions"):
 
     if one:
         (header,) = voicemail.headers(store(), user, chosen)
-        if chosen_owners == {user.number}:
-            data = lambda: media.voicemail_file(store(), user, header.id)[1]  # noqa: E731
-        else:  # a shared box's voicemail: pipelines.media accepts only the user's own
-            data = lambda: next(voicemail.audio(store(), user, [header.id]))[1]  # noqa: E731
         st.download_button(
             "⬇️ Download",
-            data=data,
+            data=lambda: media.voicemail_file(store(), user, header.id)[1],
             file_name=media.file_name(header, user.time_zone),
             mime="audio/wav",
             key="vm_download",
             on_click="ignore",
         )
-    elif chosen and chosen_owners == {user.number}:
+    elif chosen:
         ids = list(chosen)
         st.download_button(
             "⬇️ Download",
@@ -309,8 +304,7 @@ with st.container(horizontal=True, key="vm_actions"):
             on_click="ignore",
         )
     else:
-        tip = "Select voicemails to download" if not chosen else "Download shared voicemails one at a time"
-        st.button("⬇️ Download", key="vm_download_off", disabled=True, help=tip)
+        st.button("⬇️ Download", key="vm_download_off", disabled=True, help="Select voicemails to download")
     if st.button("⚙️ Voicemail Options", key="vm_options"):
         _open_dialog("options")
 

@@ -18,6 +18,7 @@ from fvkit.domain.screens import Screen
 from fvkit.portal.auth import PermissionDenied, User, require, require_screen
 from fvkit.sim import media
 from fvkit.store import media_files
+from fvkit.store import voicemail as voicemail_store
 from fvkit.store.db import Store
 
 
@@ -48,7 +49,9 @@ def _allow(user: User, kind: Kind) -> None:
 
 
 def headers(store: Store, user: User, kind: Kind, ids: list[int]) -> list[MessageHeader]:
-    """Return the user's own messages with these ids, in the ids' order (duplicates once).
+    """Return the user's messages with these ids, in the ids' order (duplicates once).
+
+    A voicemail may also come from a box the administrator shared with the user (VM-2).
 
     Raises:
         PermissionDenied: the user may not download this kind, or an id is another owner's.
@@ -57,7 +60,10 @@ def headers(store: Store, user: User, kind: Kind, ids: list[int]) -> list[Messag
     _allow(user, kind)
     wanted = list(dict.fromkeys(int(i) for i in ids))
     rows = media_files.message_headers(store, kind.value, wanted).to_pylist()
-    foreign = [r["id"] for r in rows if r["owner"] != user.number]
+    owners = {user.number}
+    if kind is Kind.VOICEMAIL and user.extension.can(Privilege.VOICEMAIL_OWNERS):
+        owners |= {n for n, _ in voicemail_store.shared_owners(store, user.number)}  # VM-2 shared boxes
+    foreign = [r["id"] for r in rows if r["owner"] not in owners]
     if foreign:
         raise PermissionDenied(f"Extension {user.number} may not download {kind} {foreign[0]}.")
     missing = sorted(set(wanted) - {r["id"] for r in rows})

@@ -23,6 +23,7 @@ from fvkit.domain.org import ExtensionType, Privilege
 from fvkit.domain.prefs import ConditionalGreeting, GreetingType, VoicemailBox, VoicemailName
 from fvkit.domain.screens import Screen
 from fvkit.media.audio import AudioInfo, audio_info, render_message
+from fvkit.portal import messages
 from fvkit.portal.auth import PermissionDenied, User, require, require_screen
 from fvkit.portal.display import durations, local_times
 from fvkit.portal.messages import Kind, MessageHeader
@@ -267,33 +268,13 @@ def forward(store: Store, user: User, ids: list[int], to_extension: str) -> list
 
 
 def headers(store: Store, user: User, ids: list[int]) -> list[MessageHeader]:
-    """Return what a download names each voicemail by, after checking every id (VM-7).
-
-    Unlike `fvkit.portal.messages.headers` this also accepts voicemails of shared boxes.
-    """
-    owners, checked = _check(store, user, ids)
-    found = []
-    for message_id in checked:
-        row = boxes.message(store, owners, message_id)
-        if row is None:  # deleted since the check
-            raise LookupError(f"no voicemail {message_id}")
-        found.append(
-            MessageHeader(
-                Kind.VOICEMAIL,
-                message_id,
-                row["caller"],
-                row["caller_name"],
-                row["received"],
-                int(row["duration"]),
-            )
-        )
-    return found
+    """Return what a download names each voicemail by, after checking every id (VM-7)."""
+    return messages.headers(store, user, Kind.VOICEMAIL, ids)
 
 
 def audio(store: Store, user: User, ids: list[int]) -> Iterator[tuple[MessageHeader, bytes]]:
     """Check every id first, then render the voicemails one at a time as WAV (VM-7)."""
-    checked = headers(store, user, ids)  # raises before anything is rendered
-    return ((h, media.voicemail_wav(store, h.id)) for h in checked)
+    return messages.audio(store, user, Kind.VOICEMAIL, ids)
 
 
 # --- options (VM-8) --------------------------------------------------------------------

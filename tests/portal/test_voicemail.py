@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import shutil
 import struct
+import tarfile
 import wave
 from datetime import datetime, timedelta
 
@@ -21,7 +22,7 @@ from fvkit.sim.media import voicemail_wav
 from fvkit.store import Store
 from fvkit.store import voicemail as boxes
 from fvkit.store.org import get_state
-from pipelines.media import file_name
+from pipelines.media import file_name, voicemails_tgz
 
 NOW = datetime(2026, 10, 6, 12, 0)
 #: in the seeded organisation (seed 2): 7101 has every privilege and sees 7105's box,
@@ -178,6 +179,10 @@ def test_shared_voicemails_can_be_played_marked_and_downloaded(seeded_store: Sto
     ((header, data),) = list(vm.audio(seeded_store, user, [theirs]))
     assert data == wav and header.id == theirs
     assert file_name(header, user.time_zone).startswith("voicemail_2026-10-06_0500_from_")
+    # own and shared voicemails together in one bundle (VM-7 with VM-2)
+    (own,) = _leave(seeded_store, user.number, 1)
+    with tarfile.open(fileobj=io.BytesIO(voicemails_tgz(seeded_store, user, [own, theirs])), mode="r:gz") as tgz:
+        assert len(tgz.getmembers()) == 2
 
 
 @pytest.mark.req("VM-2")
