@@ -123,7 +123,16 @@ table = st.dataframe(
 chosen = [page.rows["uniqueid"][i] for i in table.selection.rows]
 
 
-@st.dialog("Call details", width="large")
+def _open(kind: str, uniqueid: str = "") -> None:
+    """Keep a dialog open across reruns until it is done or dismissed."""
+    st.session_state["ch_dialog"] = (kind, uniqueid)
+
+
+def _close() -> None:
+    st.session_state.pop("ch_dialog", None)
+
+
+@st.dialog("Call details", width="large", on_dismiss=_close)
 def show_details(uniqueid: str) -> None:
     """The call-details view (CH-4, guide p.13)."""
     d = call_history.details(store(), user, uniqueid)
@@ -161,11 +170,11 @@ with st.container(horizontal=True, key="ch_actions"):
     if st.button(
         "🔎 Details", key="ch_details", disabled=not one, help="Call Information, Detail Information, Call Flow"
     ):
-        show_details(chosen[0])
+        _open("details", chosen[0])
 
 
-@st.dialog("Download search result")
-def confirm_search_download() -> None:
+@st.dialog("Download search result", on_dismiss=_close)
+def confirm_search_download(_: str = "") -> None:
     """Download > Search Result, after a confirmation (guide p.15 steps 4-5)."""
     flow = " with call flow" if with_flow else ""
     st.write(f"Download the first 20,000 records of the search result{flow}? This can take a while.")
@@ -176,7 +185,7 @@ def confirm_search_download() -> None:
         mime="text/csv",
         type="primary",
         key="ch_download_search_ok",
-        on_click="rerun",
+        on_click=_close,
     )
 
 
@@ -191,10 +200,10 @@ with st.popover("⬇️ Download", key="ch_download"):
         help="The filtered list, first 20,000 records. Only with 'With call flow' OFF (guide p.15).",
     )
     if st.button("Search Result", key="ch_download_search", disabled=not q.search, help="Enter a search string first"):
-        confirm_search_download()
+        _open("search")
 
 
-@st.dialog("Add to Contact")
+@st.dialog("Add to Contact", on_dismiss=_close)
 def add_to_contact(uniqueid: str) -> None:
     """More Action > Add to Contact (CH-9, guide p.15)."""
     number, name = call_history.counterpart(store(), user, uniqueid)
@@ -214,10 +223,11 @@ def add_to_contact(uniqueid: str) -> None:
             st.error(str(err))
         else:
             st.session_state["ch_notice"] = f"{display or main} was added to your personal contacts."
+            _close()
             st.rerun()
 
 
-@st.dialog("Block")
+@st.dialog("Block", on_dismiss=_close)
 def block_caller(uniqueid: str) -> None:
     """More Action > Block (CH-10, guide p.16): the number joins the personal block list."""
     number, name = call_history.counterpart(store(), user, uniqueid)
@@ -230,13 +240,14 @@ def block_caller(uniqueid: str) -> None:
             st.error(str(err))
         else:
             st.session_state["ch_notice"] = f"{number} is on your personal block list: its next calls are denied."
+            _close()
             st.rerun()
 
 
 with st.popover("More Action", key="ch_more"):
     one = len(chosen) == 1
     if st.button("Add to Contact", key="ch_add", disabled=not one, help="Select one call"):
-        add_to_contact(chosen[0])
+        _open("add", chosen[0])
     may_block = user.extension.can(Privilege.BLOCK_LIST)
     if st.button(
         "Block",
@@ -244,7 +255,12 @@ with st.popover("More Action", key="ch_more"):
         disabled=not (one and may_block),
         help="Select one call" if may_block else "Your administrator has not enabled the block list for you",
     ):
-        block_caller(chosen[0])
+        _open("block", chosen[0])
+
+DIALOGS = {"details": show_details, "search": confirm_search_download, "add": add_to_contact, "block": block_caller}
+if "ch_dialog" in st.session_state:
+    kind, uniqueid = st.session_state["ch_dialog"]
+    DIALOGS[kind](uniqueid)
 
 if "ch_notice" in st.session_state:
     st.success(st.session_state.pop("ch_notice"))

@@ -10,6 +10,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from fvkit.store import Store
 from tests.conftest import SEED_PASSWORD
 
 APP = Path(__file__).resolve().parents[2] / "dashboards" / "app.py"
@@ -113,3 +114,89 @@ def test_a_saved_search_comes_back_with_its_filters(db: Path) -> None:
     at.text_input(key="ch_saved_name").input("   ").run()
     at.button(key="ch_saved_save").click().run()
     assert [e.value for e in at.error] == ["Name the search with 1 to 60 printable characters."]
+
+
+def _select(at: AppTest, row: int = 0) -> AppTest:
+    at.session_state["ch_table"] = {"selection": {"rows": [row], "columns": [], "cells": []}}
+    return at.run()
+
+
+def _download_buttons(at: AppTest) -> dict[str, bool]:
+    """Return the download buttons on the page: label -> enabled."""
+    return {b.proto.label: not b.proto.disabled for b in at.get("download_button")}
+
+
+@pytest.mark.req("CH-7")
+@pytest.mark.req("CH-8")
+def test_download_choices_follow_the_guides_rules(db: Path) -> None:
+    at = _page()
+    assert _download_buttons(at) == {"All": True}  # no search: All only
+    assert at.button(key="ch_download_search").disabled
+    at.toggle(key="ch_with_flow").set_value(True).run()
+    assert _download_buttons(at) == {"All": False}  # guide p.15: All only with call flow OFF
+    at.text_input(key="ch_search").input("1").run()
+    assert not at.button(key="ch_download_search").disabled
+    at.button(key="ch_download_search").click().run()
+    assert "with call flow" in " ".join(m.value for m in at.markdown)
+    assert _download_buttons(at)["OK"]
+
+
+@pytest.mark.req("CH-4")
+def test_details_dialog_shows_the_three_sections(db: Path) -> None:
+    at = _select(_page())
+    at.button(key="ch_details").click().run()
+    text = " ".join(m.value for m in at.markdown)
+    for label in ("**From:**", "**Real duration:**", "**Disposition:**", "**Unique ID:**", "**Bill duration:**"):
+        assert label in text
+    assert [e.label for e in at.expander] == ["Call Information", "Detail Information", "Call Flow"]
+    assert list(at.dataframe[1].value.columns) == ["Time", "Description"]
+
+
+@pytest.mark.req("CH-2")
+def test_a_caller_in_the_personal_contacts_shows_under_that_name(db: Path) -> None:
+    at = _page()
+    frame = at.dataframe[0].value
+    incoming = frame[frame["Direction"] == "Incoming"].iloc[0]
+    store = Store(db)
+    store.execute(
+        "INSERT INTO contact (id, owner, display_name, main_number) VALUES (99002, '7101', 'Known Caller', ?)",
+        ["+" + incoming["From"]],
+    )
+    store.close()
+    st.cache_resource.clear()
+    at = _page()
+    frame = at.dataframe[0].value
+    assert frame.loc[frame["uniqueid"] == incoming["uniqueid"], "From (Name)"].tolist() == ["Known Caller"]
+
+
+@pytest.mark.req("CH-9")
+def test_more_action_add_to_contact_creates_the_contact(db: Path) -> None:
+    at = _select(_page())
+    at.button(key="ch_add").click().run()
+    at.text_input(key="ch_add_name").input("From History")
+    at.button(key="FormSubmitter:ch_add_contact_form-Create").click().run()
+    assert not at.error, [e.value for e in at.error]
+    assert at.success[0].value == "From History was added to your personal contacts."
+    st.cache_resource.clear()
+    store = Store(db)
+    assert store.execute(
+        "SELECT count(*) FROM contact WHERE owner = '7101' AND display_name = 'From History'"
+    ).fetchone() == (1,)
+    store.close()
+
+
+@pytest.mark.req("CH-10")
+def test_more_action_block_puts_the_number_on_the_block_list(db: Path) -> None:
+    at = _page()
+    frame = at.dataframe[0].value
+    row = int(frame.index[frame["Direction"] == "Incoming"][0])
+    at = _select(at, row)
+    at.button(key="ch_block").click().run()
+    at.button(key="ch_block_ok").click().run()
+    number = frame.iloc[row]["From"]
+    assert at.success[0].value.startswith(f"{number} is on your personal block list")
+    st.cache_resource.clear()
+    store = Store(db)
+    blocked = [r[0] for r in store.execute("SELECT number FROM block_entry WHERE owner = '7101'").fetchall()]
+    store.close()
+    assert any(b.lstrip("+") == number for b in blocked)
