@@ -187,3 +187,13 @@ def test_a_user_without_the_privilege_cannot_open_the_page(db: Path) -> None:
     assert "Call Recording" not in [link.proto.label for link in at.get("page_link")]
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page(PAGE).run()
+
+
+@pytest.mark.req("REC-3")
+def test_download_is_offered_once_recordings_are_selected(db: Path) -> None:
+    at = _open_page(RECORDER)
+    labels = {b.proto.label: not b.proto.disabled for b in at.get("download_button")}
+    assert not any(labels.values())  # nothing selected, nothing to download
+    at = _select(at, [0, 1])
+    labels = {b.proto.label: not b.proto.disabled for b in at.get("download_button")}
+    assert any(enabled for enabled in labels.values()), labels

@@ -336,3 +336,10 @@ def test_a_basic_user_does_not_get_the_contact_page(db_path: Path) -> None:
     assert "Contact" not in [p.label for p in at.get("page_link")]
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page("app_pages/contact.py").run()
+
+
+@pytest.mark.req("CT-7")
+def test_export_is_offered_in_the_menu(db_path: Path) -> None:
+    at = _contact_page()
+    export = [b for b in at.get("download_button") if b.proto.label == "Export"]
+    assert len(export) == 1 and not export[0].proto.disabled

@@ -226,3 +226,16 @@ def test_options_call_me_records_a_personal_name(portal: Path) -> None:
     assert "A voice recording request has been sent to your extension" in [s.value for s in at.success]
     _click(at, "vm_opt_ok")
     assert "Voicemail options saved." in [s.value for s in at.success]
+
+
+def _downloads(at: AppTest) -> dict[str, bool]:
+    return {b.proto.label: not b.proto.disabled for b in at.get("download_button")}
+
+
+@pytest.mark.req("VM-7")
+def test_download_is_offered_for_one_or_several_selected_voicemails(portal: Path) -> None:
+    at = _open(USER)
+    assert "⬇️ Download" not in _downloads(at)  # nothing selected: the button is inert
+    assert at.button(key="vm_download_off").disabled
+    assert _downloads(_select(at, [0])) == {"⬇️ Download": True}  # one: a WAV
+    assert _downloads(_select(at, [0, 1])) == {"⬇️ Download": True}  # several: one .tgz
