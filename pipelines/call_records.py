@@ -36,7 +36,7 @@ import polars as pl
 import pyarrow as pa
 
 from fvkit.portal.auth import User
-from fvkit.portal.call_history import for_download
+from fvkit.portal.call_history import LIST_LABELS, for_download
 from fvkit.portal.display import durations, local_times
 from fvkit.store.db import Store
 from fvkit.store.history import HistoryQuery
@@ -44,15 +44,7 @@ from pipelines.csv_safe import FORMULA_START, PHONE_NUMBER, QUOTE, frame_csv
 
 #: store column -> the portal's label, in the list's order, then the call details (guide p.13-14)
 CALL_COLUMNS: dict[str, str] = {
-    "from_name": "From (Name)",
-    "src": "From",
-    "to_name": "To (Name)",
-    "dst": "To",
-    "start_time": "Start",
-    "duration": "Duration",
-    "disposition": "Disposition",
-    "direction": "Direction",
-    "call_type": "Call Type",
+    **LIST_LABELS,
     "answer_time": "Answer",
     "end_time": "End",
     "billsec": "Bill Duration",

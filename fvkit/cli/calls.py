@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
+from fvkit.cli.main import open_store
 from fvkit.portal.auth import acting_as
 from fvkit.portal.call_history import BadSearch, query
-from fvkit.store import Store, StoreLocked
 from pipelines.call_records import DownloadRefused, download
 
 DEFAULT_DB = "data/fvkit.duckdb"
@@ -39,12 +39,7 @@ def download_cmd(
     with_call_flow: bool,
 ) -> None:
     """Write the first 20,000 calls of an extension's filtered list or search result as CSV (guide p.15)."""
-    if not Path(db).exists():
-        raise click.ClickException(f"{db} does not exist: build it first with `fvkit simulate --db {db}`")
-    try:
-        store = Store(db, read_only=True)
-    except StoreLocked as exc:
-        raise click.ClickException(str(exc)) from exc
+    store = open_store(db, read_only=True)
     try:
         user = acting_as(store, ext)
         q = query(user, view=view, direction=direction, disposition=disposition, search=search)

@@ -6,20 +6,10 @@ from pathlib import Path
 
 import click
 
-from fvkit.store import Store, StoreLocked
+from fvkit.cli.main import open_store
 from pipelines.asterisk import NotMasterCsv, export_master_csv, import_master_csv
 
 DEFAULT_DB = "data/fvkit.duckdb"
-
-
-def _open(db: str, *, read_only: bool) -> Store:
-    """Open an existing database file, or fail in one line."""
-    if not Path(db).exists():
-        raise click.ClickException(f"{db} does not exist: build it first with `fvkit simulate --db {db}`")
-    try:
-        return Store(db, read_only=read_only)
-    except StoreLocked as exc:
-        raise click.ClickException(str(exc)) from exc
 
 
 @click.group(name="cdr")
@@ -35,7 +25,7 @@ def group() -> None:
 @click.option("--utc", is_flag=True, help="Write times in UTC (cdr.conf usegmtime=yes), not the organisation's zone.")
 def export_asterisk(db: str, output: Path, utc: bool) -> None:
     """Write every call as Asterisk's Master.csv (cdr_csv format, 18 columns, no header)."""
-    store = _open(db, read_only=True)
+    store = open_store(db, read_only=True)
     try:
         written = export_master_csv(store, output, utc=utc)
     except LookupError as exc:
@@ -51,7 +41,7 @@ def export_asterisk(db: str, output: Path, utc: bool) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_asterisk(db: str, utc: bool, file: Path) -> None:
     """Import an Asterisk Master.csv; calls already present (same uniqueid) are skipped."""
-    store = _open(db, read_only=False)
+    store = open_store(db)
     try:
         result = import_master_csv(store, file, utc=utc)
     except (NotMasterCsv, LookupError) as exc:

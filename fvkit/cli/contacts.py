@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
-from fvkit.cli.main import DEFAULT_DB, _open
+from fvkit.cli.main import DEFAULT_DB, open_store
 from fvkit.portal import contact
 from fvkit.portal.auth import PermissionDenied, User, acting_as
 from fvkit.store import Store
@@ -20,9 +18,7 @@ def group() -> None:
 
 
 def _store_and_user(db: str, ext: str) -> tuple[Store, User]:
-    if not Path(db).exists():
-        raise click.ClickException(f"{db} does not exist: build it first with `fvkit simulate --db {db}`")
-    store = _open(db)
+    store = open_store(db)
     try:
         return store, acting_as(store, ext)
     except LookupError as exc:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from fvkit.store import Store, StoreLocked
+from fvkit.cli.main import open_store
 from pipelines.lake import export_lake
 
 DEFAULT_DB = "data/fvkit.duckdb"
@@ -22,12 +22,7 @@ def group() -> None:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Directory to write.")
 def export(db: str, out: Path) -> None:
     """Write calls and call_flow as Parquet partitioned by call date (UTC), replacing an earlier export."""
-    if not Path(db).exists():
-        raise click.ClickException(f"{db} does not exist: build it first with `fvkit simulate --db {db}`")
-    try:
-        store = Store(db, read_only=True)
-    except StoreLocked as exc:
-        raise click.ClickException(str(exc)) from exc
+    store = open_store(db, read_only=True)
     try:
         summary = export_lake(store, out)
     except ValueError as exc:

@@ -24,9 +24,12 @@ MIN_PASSWORD = 8
 REPO = Path(__file__).resolve().parents[2]
 
 
-def _open(db: str) -> Store:
+def open_store(db: str, *, must_exist: bool = True, read_only: bool = False) -> Store:
+    """Open the database, or fail in one line: no such file, or another process holds it."""
+    if must_exist and not Path(db).exists():
+        raise click.ClickException(f"{db} does not exist: build it first with `fvkit simulate --db {db}`")
     try:
-        return Store(db)
+        return Store(db, read_only=read_only)
     except StoreLocked as exc:
         raise click.ClickException(str(exc)) from exc
 
@@ -63,7 +66,7 @@ def simulate_cmd(
     """Build or extend a database with a seeded organisation and its call traffic."""
     if password is not None and len(password) < MIN_PASSWORD:
         raise click.BadParameter(f"use at least {MIN_PASSWORD} characters", param_hint="--password")
-    store = _open(db)
+    store = open_store(db, must_exist=False)
     begun = time.perf_counter()
     if start is None:
         until = get_state(store, "simulated_until", 0)
@@ -118,7 +121,7 @@ def users(ctx: click.Context, db: str) -> None:
     """List the extensions that may sign in to the portal."""
     if ctx.invoked_subcommand is not None:
         return
-    store = _open(db)
+    store = open_store(db)
     rows = portal_users(store).to_pylist()
     store.close()
     click.echo(f"{'extension':<10} {'name':<28} {'department':<12} {'access':<9} password")
@@ -138,7 +141,7 @@ def set_password(db: str, ext: str, password: str) -> None:
     """Set an extension's portal password (stored as an argon2id hash)."""
     if len(password) < MIN_PASSWORD:
         raise click.BadParameter(f"use at least {MIN_PASSWORD} characters", param_hint="PASSWORD")
-    store = _open(db)
+    store = open_store(db)
     if get_extension(store, ext) is None:
         store.close()
         raise click.ClickException(f"no extension {ext} in {db}")
@@ -153,9 +156,7 @@ def set_password(db: str, ext: str, password: str) -> None:
 @click.option("--address", default="0.0.0.0", show_default=True)  # noqa: S104  # a web portal
 def serve(db: str, port: int, address: str) -> None:
     """Start the web portal on a database."""
-    if not Path(db).exists():
-        raise click.ClickException(f"{db} does not exist: build it first with `fvkit simulate --db {db}`")
-    _open(db).close()  # fail here, in one line, if another process holds the file
+    open_store(db).close()  # fail here, in one line, if the file is missing or held
     env = {**os.environ, "FVKIT_DB": str(Path(db).resolve())}
     cmd = [
         sys.executable,

@@ -14,7 +14,7 @@ from fvkit.domain.calls import Direction, Disposition, HistoryFilter
 from fvkit.domain.limits import HISTORY_PAGE_SIZE, MAX_DOWNLOAD_ROWS
 from fvkit.domain.org import Feature, Privilege
 from fvkit.portal.auth import PermissionDenied, User, require_owner
-from fvkit.portal.display import durations, local_time, local_times, real_duration
+from fvkit.portal.display import ListPage, clamp_page, durations, local_time, local_times, real_duration, span
 from fvkit.sim.live import Behaviour, place_call
 from fvkit.store import history
 from fvkit.store.db import Store
@@ -99,34 +99,17 @@ LIST_LABELS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class HistoryPage:
-    """One page of the list: display-ready rows (plus `uniqueid`) and the pager's figures."""
-
-    rows: pl.DataFrame
-    first: int
-    last: int
-    total: int
-
-    @property
-    def label(self) -> str:
-        """Return the pager text, e.g. "1-25 of 59" (guide p.14)."""
-        return f"{self.first}-{self.last} of {self.total}" if self.total else "0 of 0"
-
-
-def list_page(store: Store, user: User, q: HistoryQuery, page: int = 1, size: int = HISTORY_PAGE_SIZE) -> HistoryPage:
+def list_page(store: Store, user: User, q: HistoryQuery, page: int = 1, size: int = HISTORY_PAGE_SIZE) -> ListPage:
     """Return page `page` (from 1) of the user's calls, newest first (CH-1, CH-2)."""
     require_owner(user, q.owner)
     total = history.count(store, q)
-    last_page = max(1, -(-total // size))
-    page = min(max(1, page), last_page)
+    page = clamp_page(page, size, total)
     frame = pl.from_arrow(history.page(store, q, size, (page - 1) * size))
     assert isinstance(frame, pl.DataFrame)
     frame = _match_contacts(store, user, frame)
     shown = local_times(durations(frame, ["duration"]), ["start_time"], user.time_zone)
     shown = shown.select("uniqueid", *[pl.col(c).alias(label) for c, label in LIST_LABELS.items()])
-    first = (page - 1) * size + 1 if total else 0
-    return HistoryPage(shown, first, first + shown.height - 1 if total else 0, total)
+    return ListPage(shown, *span(page, size, total, shown.height), total)
 
 
 def _match_contacts(store: Store, user: User, frame: pl.DataFrame) -> pl.DataFrame:

@@ -16,7 +16,7 @@ from fvkit.domain.limits import HISTORY_PAGE_SIZE
 from fvkit.domain.org import ExtensionType, Privilege
 from fvkit.domain.screens import Screen
 from fvkit.portal.auth import User, require_screen
-from fvkit.portal.display import durations, hms, local_times
+from fvkit.portal.display import ListPage, clamp_page, durations, hms, local_times, span
 from fvkit.portal.messages import Kind, audio, headers
 from fvkit.store import accounts, recordings
 from fvkit.store.db import Store
@@ -61,21 +61,6 @@ def recording_help(user: User) -> RecordingHelp:
     return RecordingHelp(False, CANNOT_RECORD)
 
 
-@dataclass(frozen=True, slots=True)
-class RecordingPage:
-    """One page of the list: display-ready rows (plus `id`) and the pager's figures."""
-
-    rows: pl.DataFrame
-    first: int
-    last: int
-    total: int
-
-    @property
-    def label(self) -> str:
-        """Return the pager text, e.g. "1-25 of 59"."""
-        return f"{self.first}-{self.last} of {self.total}" if self.total else "0 of 0"
-
-
 def _name_number(name: str, number: str) -> str:
     return f"{name} {number}" if name else number
 
@@ -89,12 +74,11 @@ def paused_label(paused: str) -> str:
     return f"{len(spans)} pause{'' if len(spans) == 1 else 's'}, {hms(seconds)}"
 
 
-def list_page(store: Store, user: User, page: int = 1, size: int = PAGE_SIZE) -> RecordingPage:
+def list_page(store: Store, user: User, page: int = 1, size: int = PAGE_SIZE) -> ListPage:
     """Return page `page` (from 1) of the user's recordings, newest first (REC-2)."""
     require_screen(user, Screen.CALL_RECORDING)
     total = recordings.recording_count(store, user.number)
-    last_page = max(1, -(-total // size))
-    page = min(max(1, page), last_page)
+    page = clamp_page(page, size, total)
     frame = pl.from_arrow(recordings.list_recordings(store, user.number, size, (page - 1) * size))
     assert isinstance(frame, pl.DataFrame)
     frame = local_times(durations(frame, ["duration"]), ["started"], user.time_zone)
@@ -115,8 +99,7 @@ def list_page(store: Store, user: User, page: int = 1, size: int = PAGE_SIZE) ->
             pl.String,
         ),
     ).rename(LIST_LABELS)
-    first = (page - 1) * size + 1 if total else 0
-    return RecordingPage(shown, first, first + shown.height - 1 if total else 0, total)
+    return ListPage(shown, *span(page, size, total, shown.height), total)
 
 
 def play(store: Store, user: User, recording_id: int) -> bytes:

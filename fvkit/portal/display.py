@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -49,3 +50,31 @@ def durations(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
         ).alias(c)
         for c in columns
     )
+
+
+@dataclass(frozen=True, slots=True)
+class ListPage:
+    """One page of a screen's list: display-ready rows and the pager's figures."""
+
+    rows: pl.DataFrame
+    first: int  # 1-based number of the first row shown, 0 when the list is empty
+    last: int
+    total: int
+
+    @property
+    def label(self) -> str:
+        """Return the pager text, e.g. "1-25 of 59" (guide p.14)."""
+        return f"{self.first}-{self.last} of {self.total}" if self.total else "0 of 0"
+
+
+def clamp_page(page: int, size: int, total: int) -> int:
+    """Return the page to show: `page` kept between the first and the last one."""
+    return min(max(1, page), max(1, -(-total // size)))
+
+
+def span(page: int, size: int, total: int, shown: int) -> tuple[int, int]:
+    """Return the pager's first and last row numbers for a page that shows `shown` rows."""
+    if not total:
+        return 0, 0
+    first = (page - 1) * size + 1
+    return first, first + shown - 1

@@ -25,7 +25,7 @@ from fvkit.domain.screens import Screen
 from fvkit.media.audio import AudioInfo, audio_info, render_message
 from fvkit.portal import messages
 from fvkit.portal.auth import PermissionDenied, User, require, require_screen
-from fvkit.portal.display import durations, local_times
+from fvkit.portal.display import ListPage, clamp_page, durations, local_times, span
 from fvkit.portal.messages import Kind, MessageHeader
 from fvkit.sim import media
 from fvkit.store import accounts, blobs, org
@@ -123,24 +123,15 @@ def _check(store: Store, user: User, ids: list[int]) -> tuple[list[str], list[in
 
 
 @dataclass(frozen=True, slots=True)
-class VoicemailPage:
-    """One page of the list: display-ready rows and the pager's figures.
+class VoicemailPage(ListPage):
+    """One page of the list: display-ready rows, the pager's figures, the boxes' counts.
 
     `rows` has the shown columns From, Received, Duration, Status (and Owner when boxes
     are shared) plus id, owner, is_new and urgent for styling and actions.
     """
 
-    rows: pl.DataFrame
-    first: int
-    last: int
-    total: int
     counts: dict[VoicemailBox, int]
     show_owner: bool
-
-    @property
-    def label(self) -> str:
-        """Return the pager text, e.g. "1-25 of 59" (guide p.14)."""
-        return f"{self.first}-{self.last} of {self.total}" if self.total else "0 of 0"
 
     @property
     def columns(self) -> list[str]:
@@ -179,8 +170,7 @@ def list_messages(
     chosen = VoicemailBox(box)
     by_box = boxes.counts(store, owners)
     total = by_box[chosen]
-    last_page = max(1, -(-total // size))
-    page = min(max(1, page), last_page)
+    page = clamp_page(page, size, total)
     frame = pl.from_arrow(boxes.page(store, owners, chosen, size, (page - 1) * size))
     assert isinstance(frame, pl.DataFrame)
     shown = local_times(durations(frame, ["duration"]), ["received"], user.time_zone)
@@ -205,8 +195,7 @@ def list_messages(
         .alias("Owner"),
         status.list.drop_nulls().list.join(", ").alias("Status"),
     )
-    first = (page - 1) * size + 1 if total else 0
-    last = first + shown.height - 1 if total else 0
+    first, last = span(page, size, total, shown.height)
     return VoicemailPage(shown, first, last, total, by_box, show_owner=len(everyone) > 1)
 
 
