@@ -1,0 +1,80 @@
+"""Email messages are real RFC 5322 messages, delivered over SMTP or to an outbox (NOTIF-1)."""
+
+from __future__ import annotations
+
+import email
+import socket
+from datetime import datetime
+from email import policy
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.handlers import Message
+
+from fvkit.media.mail import Attachment, MailSettings, compose, deliver
+
+NOW = datetime(2026, 10, 5, 17, 0)
+
+
+class _Inbox(Message):
+    def __init__(self) -> None:
+        super().__init__()
+        self.messages: list[email.message.Message] = []
+
+    def handle_message(self, message: email.message.Message) -> None:
+        self.messages.append(message)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.mark.req("NOTIF-1")
+def test_a_message_reaches_a_real_smtp_server_with_its_attachment() -> None:
+    inbox = _Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    try:
+        msg = compose(
+            ["juliet@example.com"],
+            "New voicemail from John Snow",
+            "You have a new voicemail.",
+            NOW,
+            attachments=(Attachment("voicemail.wav", b"RIFF....WAVEfmt ", "audio/wav"),),
+        )
+        where = deliver(msg, MailSettings(host="127.0.0.1", port=controller.port))
+    finally:
+        controller.stop()
+    assert where.startswith("smtp://127.0.0.1:")
+    (got,) = inbox.messages
+    assert got["Subject"] == "New voicemail from John Snow"
+    assert got["To"] == "juliet@example.com"
+    parts = [p.get_content_type() for p in got.walk()]
+    assert parts == ["multipart/mixed", "text/plain", "audio/wav"]
+
+
+@pytest.mark.req("NOTIF-1")
+def test_without_smtp_a_message_lands_in_the_outbox_as_an_eml_file(tmp_path: Path) -> None:
+    msg = compose(["a@example.com", "b@example.com"], "Missed call", "You missed a call.", NOW, html="<p>missed</p>")
+    path = Path(deliver(msg, MailSettings(outbox=tmp_path / "outbox")))
+    assert path.parent == tmp_path / "outbox" and path.suffix == ".eml"
+    back = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+    assert back["To"] == "a@example.com, b@example.com"
+    assert back["Date"] == "Mon, 05 Oct 2026 17:00:00 +0000"
+    assert back.get_body(("plain",)).get_content().strip() == "You missed a call."
+    assert back.get_body(("html",)).get_content().strip() == "<p>missed</p>"
+
+
+def test_header_injection_is_refused() -> None:
+    with pytest.raises(ValueError, match="line break"):
+        compose(["x@example.com"], "Hello\r\nBcc: victim@example.com", "body", NOW)
+    with pytest.raises(ValueError, match="recipient"):
+        compose([], "Hello", "body", NOW)
+
+
+def test_settings_come_from_the_environment() -> None:
+    s = MailSettings.from_env({"FVKIT_SMTP_HOST": "mail.local", "FVKIT_SMTP_PORT": "2525", "FVKIT_OUTBOX": "/o"})
+    assert (s.host, s.port, s.outbox) == ("mail.local", 2525, Path("/o"))
