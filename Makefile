@@ -3,7 +3,7 @@ PY      ?= python3
 VENV    := .venv
 BIN     := $(VENV)/bin
 DB      := data/fvkit.duckdb
-APT_PKG := chromium ffmpeg espeak-ng fonts-noto-color-emoji
+APT_PKG := chromium ffmpeg espeak-ng fonts-noto-color-emoji zbar-tools
 PASSWORD ?= fortivoice
 
 .PHONY: demo test setup system venv data serve bench clean
