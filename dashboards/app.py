@@ -102,6 +102,7 @@ def main() -> None:
     except StoreLocked as err:
         st.error(str(err))
         st.stop()
+    session.start_live()
     user = session.current_user() or session.restore_user()
     if user is None:
         session.write_cleared_cookie()

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import re
+import threading
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 import streamlit as st
 
 from fvkit.domain.limits import REMEMBER_ME_TTL
+from fvkit.media.mail import MailSettings
 from fvkit.portal import auth
+from fvkit.sim.live_traffic import LiveTraffic
 from fvkit.store.db import Store
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -21,6 +26,7 @@ TOKEN_KEY = "auth_token"  # noqa: S105 - a session_state key, not a secret
 REMEMBER_KEY = "remember_me"
 #: the browser keeps only a random token under this cookie name, never the password
 COOKIE = "fvkit_session"
+LIVE_TICK_S = 2.0  # seconds between live-traffic steps
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,100}$")
 
 
@@ -29,6 +35,32 @@ def _open_store(path: str) -> Store:
     # One connection per process: DuckDB lets one process write a file. Its buffer pool is
     # capped so the portal stays well under 1 GiB resident on a 10M-call store.
     return Store(path, memory_limit=os.environ.get("FVKIT_MEMORY_LIMIT", "512MB"))
+
+
+@st.cache_resource(show_spinner=False)
+def _live(path: str, speed: float) -> threading.Thread:
+    """Start live traffic once per process (SIM-5): simulated time runs `speed`x the wall clock."""
+    start_wall = _now()
+    traffic = LiveTraffic(_open_store(path), start_wall, seed=int(start_wall.timestamp()), mail=MailSettings.from_env())
+
+    def run() -> None:
+        while True:
+            time.sleep(LIVE_TICK_S)
+            try:
+                traffic.advance(start_wall + (_now() - start_wall) * speed)
+            except Exception:  # keep the portal up; the next tick tries again
+                logging.getLogger("fvkit.live").exception("live traffic step failed")
+
+    thread = threading.Thread(target=run, name="fvkit-live", daemon=True)
+    thread.start()
+    return thread
+
+
+def start_live() -> None:
+    """Run live traffic in this process when FVKIT_LIVE_SPEED is set (`fvkit serve --live`)."""
+    speed = os.environ.get("FVKIT_LIVE_SPEED")
+    if speed:
+        _live(str(db_path()), float(speed))
 
 
 def db_path() -> Path:

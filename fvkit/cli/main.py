@@ -153,11 +153,17 @@ def set_password(db: str, ext: str, password: str) -> None:
 @main.command()
 @click.option("--db", default=DEFAULT_DB, show_default=True, help="DuckDB file the portal owns while it runs.")
 @click.option("--port", default=8501, show_default=True)
+@click.option("--live", is_flag=True, help="Keep calls arriving while the portal runs (SIM-5).")
+@click.option("--speed", default=1.0, show_default=True, help="With --live: simulated seconds per real second.")
 @click.option("--address", default="0.0.0.0", show_default=True)  # noqa: S104  # a web portal
-def serve(db: str, port: int, address: str) -> None:
+def serve(db: str, port: int, live: bool, speed: float, address: str) -> None:
     """Start the web portal on a database."""
     open_store(db).close()  # fail here, in one line, if the file is missing or held
     env = {**os.environ, "FVKIT_DB": str(Path(db).resolve())}
+    if live:
+        if speed <= 0:
+            raise click.BadParameter("must be above 0", param_hint="--speed")
+        env["FVKIT_LIVE_SPEED"] = str(speed)
     cmd = [
         sys.executable,
         "-m",

@@ -187,3 +187,21 @@ def draw(rng: np.random.Generator, n: int, n_users: int, n_pool: int, mix: Mix) 
         talk=np.clip(talk, 4, 3 * 3600).round(0),
         message=np.clip(rng.lognormal(np.log(18), 0.6, n), 3, 180).round(0),
     )
+
+
+def arrivals_between(
+    rng: np.random.Generator, start_us: int, end_us: int, time_zone: str, calls_per_day: float
+) -> np.ndarray:
+    """Return sorted whole-second call starts in [start_us, end_us): Poisson at the local hour's rate."""
+    if end_us <= start_us:
+        return np.empty(0, dtype=np.int64)
+    t = datetime(1970, 1, 1) + timedelta(microseconds=start_us)
+    local = t.replace(tzinfo=ZoneInfo("UTC")).astimezone(ZoneInfo(time_zone))
+    profile = np.asarray(WEEKDAY_PROFILE)
+    per_hour = profile[local.hour] * calls_per_day / profile.sum()
+    if local.weekday() >= 5:
+        per_hour *= WEEKEND_FACTOR
+    n = int(rng.poisson(per_hour * (end_us - start_us) / 3_600_000_000))
+    seconds = rng.integers(start_us // 1_000_000, -(-end_us // 1_000_000), size=n)
+    seconds.sort()
+    return seconds.astype(np.int64) * 1_000_000
