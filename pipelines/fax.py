@@ -1,0 +1,226 @@
+"""Fax files (FAX-2, FAX-4): check uploads by their content and build a sent fax's one PDF.
+
+A sent fax is one PDF: the cover sheet (an uploaded cover page, or a dynamic one rendered
+from the form) followed by every attachment's pages, each page stamped with the fax header
+line (time, FROM with the station ID, TO, the user's header text, "P.n/N"). Attachments are
+PDF or JPEG only (guide p.33) and are recognised by their bytes, never by their file name;
+a cover page is a JPEG or a one-page PDF of 200 MB or less (guide p.34). Nothing is stored
+unless every file passed.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from fpdf import FPDF
+from PIL import Image, UnidentifiedImageError
+from pypdf import PdfReader, PdfWriter
+from pypdf.errors import PyPdfError
+
+from fvkit.domain import limits
+from fvkit.domain.screens import Screen
+from fvkit.media.fax import render_cover
+from fvkit.portal import fax
+from fvkit.portal.auth import User, require_screen
+from fvkit.store.db import Store
+
+PDF = "application/pdf"
+JPEG = "image/jpeg"
+#: no limit in the guide for attachments: ours, the cover page's (guide p.34)
+ATTACHMENT_MAX_BYTES = limits.COVER_PAGE_MAX_BYTES
+_LETTER_PT = (612.0, 792.0)
+_MARGIN_PT = 36.0
+_PDF_ERRORS = (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, AssertionError)
+
+
+class FaxFileRefused(ValueError):
+    """An upload that is not a fax file; the message, safe to show, says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class FaxFile:
+    """An upload that passed: its name, bytes, MIME type and page count."""
+
+    name: str
+    content: bytes
+    mime: str
+    pages: int
+
+
+@dataclass(frozen=True, slots=True)
+class DynamicCover:
+    """The Dynamic cover sheet's fields (guide p.33)."""
+
+    sender: str = ""
+    email: str = ""
+    subject: str = ""
+    company: str = ""
+    comments: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SentFax:
+    """A fax the portal sent: its row id and its page count (cover included)."""
+
+    id: int
+    pages: int
+
+
+def _pdf_pages(name: str, content: bytes) -> int:
+    if not content.lstrip()[:5] == b"%PDF-":
+        raise FaxFileRefused(f"{name} is not a PDF file.")
+    try:
+        reader = PdfReader(io.BytesIO(content))
+        if reader.is_encrypted:
+            raise FaxFileRefused(f"{name} is a password-protected PDF.")
+        pages = len(reader.pages)
+    except _PDF_ERRORS as err:
+        raise FaxFileRefused(f"{name} is a damaged PDF file.") from err
+    if pages < 1:
+        raise FaxFileRefused(f"{name} has no pages.")
+    return pages
+
+
+def _check_jpeg(name: str, content: bytes) -> None:
+    try:
+        with Image.open(io.BytesIO(content)) as img:
+            kind = img.format
+            img.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as err:
+        raise FaxFileRefused(f"{name} is neither a PDF nor a JPEG file.") from err
+    if kind != "JPEG":
+        raise FaxFileRefused(f"{name} is a {kind} image: only PDF and JPEG files can be faxed.")
+
+
+def check_file(name: str, content: bytes, max_bytes: int | None = None) -> FaxFile:
+    """Return an upload as a FaxFile if its bytes are a PDF or a JPEG, else raise FaxFileRefused."""
+    limit = ATTACHMENT_MAX_BYTES if max_bytes is None else max_bytes
+    if not content:
+        raise FaxFileRefused(f"{name} is empty.")
+    if len(content) > limit:
+        raise FaxFileRefused(f"{name} is larger than {limit // limits.MB} MB.")
+    if content.lstrip()[:5] == b"%PDF-":
+        return FaxFile(name, content, PDF, _pdf_pages(name, content))
+    if content[:3] == b"\xff\xd8\xff":
+        _check_jpeg(name, content)
+        return FaxFile(name, content, JPEG, 1)
+    _check_jpeg(name, content)  # names what it is when Pillow knows it (a PNG, a GIF ...)
+    raise FaxFileRefused(f"{name} is neither a PDF nor a JPEG file.")  # pragma: no cover
+
+
+def check_cover_page(name: str, content: bytes) -> FaxFile:
+    """Return an uploaded cover page if it is a JPEG or a one-page PDF of 200 MB or less (guide p.34)."""
+    found = check_file(name, content, limits.COVER_PAGE_MAX_BYTES)
+    if found.pages > limits.COVER_PAGE_MAX_PAGES:
+        raise FaxFileRefused("A PDF cover page must be one page.")
+    return found
+
+
+def jpeg_page(content: bytes) -> bytes:
+    """Return a JPEG as a one-page US Letter PDF, the image fitted inside the margins."""
+    with Image.open(io.BytesIO(content)) as img:
+        width, height = img.size
+    box_w, box_h = _LETTER_PT[0] - 2 * _MARGIN_PT, _LETTER_PT[1] - 2 * _MARGIN_PT
+    scale = min(box_w / width, box_h / height)
+    pdf = FPDF(unit="pt", format="letter")
+    pdf.set_creation_date(datetime(2000, 1, 1, tzinfo=UTC))
+    pdf.add_page()
+    w, h = width * scale, height * scale
+    pdf.image(io.BytesIO(content), x=(_LETTER_PT[0] - w) / 2, y=(_LETTER_PT[1] - h) / 2, w=w, h=h)
+    return bytes(pdf.output())
+
+
+def _as_pdf(file: FaxFile) -> bytes:
+    return jpeg_page(file.content) if file.mime == JPEG else file.content
+
+
+def _stamp(width: float, height: float, text: str, page: str) -> bytes:
+    """Return a transparent page of this size with the fax header line at its top."""
+    pdf = FPDF(unit="pt", format=(width, height))
+    pdf.set_creation_date(datetime(2000, 1, 1, tzinfo=UTC))
+    pdf.set_auto_page_break(False)
+    pdf.add_page()
+    pdf.set_font("Helvetica", "", 8)
+    pdf.set_xy(18, 6)
+    right = pdf.get_string_width(page) + 4
+    room = max(10.0, width - 36 - right)
+    line = text.encode("latin-1", "replace").decode("latin-1")
+    while line and pdf.get_string_width(line) > room - 4:
+        line = line[:-1]
+    pdf.cell(w=room, h=10, text=line)
+    pdf.cell(w=right, h=10, text=page, align="R")
+    return bytes(pdf.output())
+
+
+def assemble(parts: list[bytes], header_line: str) -> tuple[bytes, int]:
+    """Join PDFs into one, each page stamped with the header line and "P.n/N"; return it and its pages."""
+    writer = PdfWriter()
+    for part in parts:
+        writer.append(PdfReader(io.BytesIO(part)))
+    total = len(writer.pages)
+    for number, page in enumerate(writer.pages, start=1):
+        box = page.mediabox
+        overlay = PdfReader(io.BytesIO(_stamp(float(box.width), float(box.height), header_line, f"P.{number}/{total}")))
+        page.merge_page(overlay.pages[0])
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue(), total
+
+
+def preview_cover(to: str, cover: DynamicCover, pages: int = 1) -> bytes:
+    """Return the Dynamic Cover Page as a one-page PDF (guide p.34-35, FAX-4)."""
+    return render_cover(to, cover.sender, cover.email, cover.subject, cover.company, cover.comments, pages)
+
+
+def send_fax(
+    store: Store,
+    user: User,
+    *,
+    to: str,
+    attachments: list[tuple[str, bytes]],
+    now: datetime,
+    cover: DynamicCover | int,
+    header: str = "",
+    station_id: str = "",
+) -> SentFax:
+    """Build and store a sent fax: cover + attachments as one PDF, and a Sent row (FAX-2).
+
+    Args:
+        cover: the Dynamic cover's fields, or the id of one of the user's uploaded cover pages.
+        now: naive UTC; the header line shows it in the user's time zone.
+
+    Raises:
+        CannotSend: the number is not a fax number, or there is no attachment.
+        FaxFileRefused: an attachment is not a PDF or JPEG (nothing is stored).
+        PermissionDenied: the user may not fax, or the cover page is not theirs.
+    """
+    require_screen(user, Screen.FAX)
+    number = fax.fax_number(to)
+    if not attachments:
+        raise fax.CannotSend("Attach the PDF or JPEG file to fax.")
+    files = [check_file(name, content) for name, content in attachments]
+    pages = sum(f.pages for f in files)
+    if isinstance(cover, DynamicCover):
+        first = preview_cover(number, cover, pages + 1)
+    else:
+        mime, content = fax.cover_page_file(store, user, cover)
+        first = jpeg_page(content) if mime == JPEG else content
+    local = now.replace(tzinfo=UTC).astimezone(ZoneInfo(user.time_zone))
+    origin = f"{user.number} ({station_id.strip()})" if station_id.strip() else user.number
+    line = f"{local:%Y-%m-%d %H:%M}  FROM: {origin}  TO: {number}  {header.strip()}".strip()
+    pdf, total = assemble([first, *(_as_pdf(f) for f in files)], line)
+    return SentFax(fax.record_sent(store, user, number, pdf, total, now), total)
+
+
+def add_cover_page(
+    store: Store, user: User, *, name: str, description: str, file_name: str, content: bytes, now: datetime
+) -> int:
+    """Check an uploaded cover page and store it under the user's cover pages; return its id (FAX-4)."""
+    require_screen(user, Screen.FAX)
+    if not name.strip():
+        raise fax.CannotSend("Enter a name for the cover page.")
+    found = check_cover_page(file_name, content)
+    return fax.save_cover_page(store, user, name, description, found.content, found.mime, now)
