@@ -336,10 +336,12 @@ def _phone(store: Store, user: User, device_id: int) -> int:
     return int(device_id)
 
 
-def keys(store: Store, user: User, device_id: int) -> pl.DataFrame:
-    """Return the phone's keys: page plus KEY_LABELS columns; an unprogrammed key shows UNSET."""
+def keys(store: Store, user: User, device_id: int, page: int | None = None) -> pl.DataFrame:
+    """Return the phone's keys (of one page): page plus KEY_LABELS columns; unprogrammed ones show UNSET."""
     frame = pl.from_arrow(devices.list_keys(store, _phone(store, user, device_id)))
     assert isinstance(frame, pl.DataFrame)
+    if page is not None:
+        frame = frame.filter(pl.col("page") == page)
     unset = (pl.col("assigned") == KeyOwner.USER.value) & (pl.col("function") == "")
     frame = frame.with_columns(pl.when(unset).then(pl.lit(UNSET)).otherwise(pl.col("function")).alias("function"))
     return frame.select("page", *[pl.col(c).alias(label) for c, label in KEY_LABELS.items()])
