@@ -61,6 +61,7 @@ def confirm_activation(_: int = 0) -> None:
                 f"The phone activation email was sent to {', '.join(sent.recipients)}. "
                 f"Its Cloud PIN and QR code expire at {until}."
             )
+            st.session_state.pop("dev_cloud_pin", None)  # the email's PIN replaced it
             _close()
             st.rerun()
 
@@ -109,7 +110,10 @@ def show_mobile_login(_: int = 0) -> None:
     st.image(device.qr_png(login), caption="Scan with FortiFone Softclient: Scan QR Code", width=260)
     for label, value in login.details(user.time_zone).items():
         st.markdown(f"**{label}:** `{value}`")
-    st.caption("The QR code expires in 24 hours; you can generate a new one (the old one then stops working).")
+    st.caption(
+        "The QR code expires in 24 hours; you can generate a new one. Each new QR code - this view or the "
+        "activation email - replaces the previous one, which then stops working."
+    )
     if st.button("🔄 Generate a new QR code", key="dev_mobile_regenerate"):
         st.session_state["dev_mobile_login"] = device.new_mobile_login(store(), user, _now())
         st.rerun()

@@ -387,6 +387,29 @@ def default_label(store: Store, function: KeyFunction | str, resource: str) -> s
     return resource
 
 
+#: what an empty Resource list means, by kind (guide p.52-53: the administrator sets these up)
+_MISSING = {
+    ResourceKind.EXTENSION: "there is no other extension",
+    ResourceKind.SHARED_LINE: "there is no other extension",
+    ResourceKind.LINE: "your administrator has configured no lines",
+    ResourceKind.PARK_SLOT: "your administrator has configured no call park slots",
+    ResourceKind.SYSTEM_SPEED_DIAL: "your administrator has configured no system speed dials",
+    ResourceKind.ACCOUNT: "no account is configured on your extension",
+}
+
+
+def _prerequisite(store: Store, user: User, function: KeyFunction) -> None:
+    """Refuse a function whose privilege or administrator setup is missing (guide p.52-54)."""
+    needs = KEY_SPECS[function].needs
+    if needs is not None and not user.extension.can(needs):
+        raise DeviceError(
+            f"The {function} function needs the {needs} privilege: ask your administrator to enable it (guide p.53-54)."
+        )
+    # guide p.52: Park needs the call parking the administrator configures
+    if function is KeyFunction.PARK and not devices.park_slots(store):
+        raise DeviceError(f"There is nothing to choose for {function}: {_MISSING[ResourceKind.PARK_SLOT]}.")
+
+
 def _resource(store: Store, user: User, function: KeyFunction, resource: str) -> str:
     choices = resource_choices(store, user, function)
     value = resource.strip()
@@ -400,8 +423,10 @@ def _resource(store: Store, user: User, function: KeyFunction, resource: str) ->
         if not _NUMBER.match(number):
             raise DeviceError("Enter an extension or a phone number (digits, optionally starting with +).")
         return number
-    if not choices:
+    if kind is ResourceKind.NONE:
         return ""
+    if not choices:
+        raise DeviceError(f"There is nothing to choose for {function}: {_MISSING[kind]}.")
     if value not in choices:
         raise DeviceError(f"Select a resource for {function}.")
     return value
@@ -436,11 +461,7 @@ def set_key(
         fn = KeyFunction(function)
     except ValueError as exc:
         raise DeviceError(f"Unknown function {function!r}.") from exc
-    needs = KEY_SPECS[fn].needs
-    if needs is not None and not user.extension.can(needs):
-        raise DeviceError(
-            f"The {fn} function needs the {needs} privilege: ask your administrator to enable it (guide p.53-54)."
-        )
+    _prerequisite(store, user, fn)
     value = _resource(store, user, fn, resource)
     text = label.strip() or default_label(store, fn, value)
     if len(text) > LABEL_MAX_CHARS or any(ord(ch) < 32 for ch in text):

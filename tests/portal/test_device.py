@@ -255,3 +255,14 @@ def test_keys_refuse_missing_privileges_and_bad_resources(seeded_store: Store) -
     (own,) = device.programmable_phones(seeded_store, recorder)
     assert device.set_key(seeded_store, recorder, own, 1, 4, "Record")["label"] == "Record"
     assert device.set_key(seeded_store, recorder, own, 1, 5, "Twinning")["label"] == "Twinning"
+
+
+@pytest.mark.req("DEV-6")
+def test_park_keys_need_the_call_parking_the_administrator_configures(seeded_store: Store) -> None:
+    user = _user(seeded_store, "7104")
+    (phone,) = device.programmable_phones(seeded_store, user)
+    seeded_store.execute("DELETE FROM park_slot")
+    for function in ("Park", "Park appearance"):
+        with pytest.raises(device.DeviceError, match="configured no call park slots"):
+            device.set_key(seeded_store, user, phone, 1, 4, function, "7601")
+    assert device.set_key(seeded_store, user, phone, 1, 4, "Intercom")["label"] == "Intercom"
