@@ -99,6 +99,11 @@ def list_page(store: Store, user: User, box: str = "Inbox", page: int = 1, size:
     return _page(store, user, [user.number], box, page, size)
 
 
+def may_monitor(user: User) -> bool:
+    """Return whether the administrator let the user monitor fax extensions (guide p.35)."""
+    return user.extension.can(Privilege.FAX_MONITOR)
+
+
 def _accounts(store: Store, user: User) -> dict[str, dict[str, Any]]:
     require_screen(user, Screen.FAX)
     require(user, Privilege.FAX_MONITOR)
@@ -173,6 +178,14 @@ def fax_file(store: Store, user: User, fax_id: int, account: str | None = None) 
     owners = [user.number] if account is None else _account_owners(store, user, account)
     (row,) = _checked(store, user, owners, [fax_id])
     return _file_name(row, user.time_zone), _pdf(store, row)
+
+
+def fax_file_name(store: Store, user: User, fax_id: int, account: str | None = None) -> str:
+    """Return the download name of one of the user's faxes (or a monitored account's), unrendered."""
+    require_screen(user, Screen.FAX)
+    owners = [user.number] if account is None else _account_owners(store, user, account)
+    (row,) = _checked(store, user, owners, [fax_id])
+    return _file_name(row, user.time_zone)
 
 
 def record_sent(store: Store, user: User, to: str, pdf: bytes, pages: int, now: datetime) -> int:
