@@ -142,14 +142,18 @@ def grouped_cloud_id(raw: str, sep: str = " ") -> str:
 # --- Cloud PIN (DEV-5) and mobile login (DEV-3) -------------------------------------------
 
 
+def _pin(now: datetime) -> CloudPin:
+    # NOTE: a secret, so the OS generator - not a seeded one - is the right source.
+    pin = "".join(secrets.choice("0123456789") for _ in range(CLOUD_PIN_DIGITS))
+    return CloudPin(pin, now + CLOUD_PIN_TTL)
+
+
 def generate_cloud_pin(store: Store, user: User, now: datetime) -> CloudPin:
     """Return a new 6-digit Cloud PIN valid 24 hours (guide p.50); it replaces the previous one."""
     require_screen(user, Screen.DEVICE)
-    # NOTE: a secret, so the OS generator - not a seeded one - is the right source.
-    pin = "".join(secrets.choice("0123456789") for _ in range(CLOUD_PIN_DIGITS))
-    expires = now + CLOUD_PIN_TTL
-    devices.set_cloud_pin(store, user.number, hash_secret(pin), expires)
-    return CloudPin(pin, expires)
+    pin = _pin(now)
+    devices.set_cloud_pin(store, user.number, hash_secret(pin.pin), pin.expires_at)
+    return pin
 
 
 def cloud_pin_expiry(store: Store, user: User, now: datetime) -> datetime | None:
@@ -164,13 +168,17 @@ def cloud_pin_valid(store: Store, extension: str, pin: str, now: datetime) -> bo
     return found is not None and found[1] > now and verify_secret(found[0], pin)
 
 
+def _login(store: Store, user: User, now: datetime) -> MobileLogin:
+    password = secrets.token_urlsafe(12)  # NOTE: a secret: the OS generator
+    return MobileLogin(str(organisation(store)["domain"]), MOBILE_PORT, user.number, password, now + MOBILE_QR_TTL)
+
+
 def new_mobile_login(store: Store, user: User, now: datetime) -> MobileLogin:
     """Return new mobile login details valid 24 hours (guide p.45); earlier ones stop working."""
     require_screen(user, Screen.DEVICE)
-    password = secrets.token_urlsafe(12)  # NOTE: a secret: the OS generator
-    expires = now + MOBILE_QR_TTL
-    devices.set_mobile_login(store, user.number, hash_secret(password), now, expires)
-    return MobileLogin(str(organisation(store)["domain"]), MOBILE_PORT, user.number, password, expires)
+    login = _login(store, user, now)
+    devices.set_mobile_login(store, user.number, hash_secret(login.password), now, login.expires_at)
+    return login
 
 
 def mobile_login_valid(store: Store, extension: str, password: str, now: datetime) -> bool:
@@ -272,11 +280,11 @@ def send_activation_email(store: Store, user: User, now: datetime, settings: Mai
 
     Raises:
         DeviceError: no (or a malformed) notification email address.
+        OSError: the SMTP server or the outbox refused it; nothing was replaced then.
     """
     require_screen(user, Screen.DEVICE)
     to = activation_recipients(store, user)
-    pin = generate_cloud_pin(store, user, now)
-    login = new_mobile_login(store, user, now)
+    pin, login = _pin(now), _login(store, user, now)
     msg = compose(
         to,
         ACTIVATION_SUBJECT,
@@ -285,6 +293,9 @@ def send_activation_email(store: Store, user: User, now: datetime, settings: Mai
         attachments=(Attachment(f"fortifone-{user.number}-qr.png", qr_png(login), "image/png"),),
     )
     where = deliver(msg, settings or MailSettings.from_env())
+    # only a delivered email replaces the PIN and QR code the user may already be using
+    devices.set_cloud_pin(store, user.number, hash_secret(pin.pin), pin.expires_at)
+    devices.set_mobile_login(store, user.number, hash_secret(login.password), now, login.expires_at)
     return Activation(to, where, msg, pin, login)
 
 

@@ -266,3 +266,15 @@ def test_park_keys_need_the_call_parking_the_administrator_configures(seeded_sto
         with pytest.raises(device.DeviceError, match="configured no call park slots"):
             device.set_key(seeded_store, user, phone, 1, 4, function, "7601")
     assert device.set_key(seeded_store, user, phone, 1, 4, "Intercom")["label"] == "Intercom"
+
+
+@pytest.mark.req("DEV-1")
+def test_an_undelivered_activation_email_keeps_the_current_cloud_pin(seeded_store: Store, tmp_path: Path) -> None:
+    user = _user(seeded_store, "7101")
+    pin = device.generate_cloud_pin(seeded_store, user, NOW)
+    blocked = tmp_path / "outbox"
+    blocked.write_text("a file where the outbox folder should be")
+    with pytest.raises(OSError):
+        device.send_activation_email(seeded_store, user, NOW + timedelta(hours=1), MailSettings(outbox=blocked))
+    assert device.cloud_pin_valid(seeded_store, "7101", pin.pin, NOW + timedelta(hours=2))
+    assert device.mobile_login_expiry(seeded_store, user, NOW) is None
