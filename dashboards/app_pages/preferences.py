@@ -9,7 +9,7 @@ import streamlit as st
 from dashboards.session import USER_KEY, current_user, store
 from dashboards.toolbar import page_toolbar
 from fvkit.domain.handling import QuickModeCode, TwinningMode, TwinningStatus
-from fvkit.domain.limits import TWINNING_MAX_SCHEDULES
+from fvkit.domain.limits import MB, PICTURE_MAX_BYTES, TWINNING_MAX_SCHEDULES
 from fvkit.domain.prefs import PHONE_LANGUAGES, TIME_ZONES, WEB_LANGUAGES, Theme, VoicemailNotification
 from fvkit.domain.screens import Screen
 from fvkit.portal import preferences
@@ -66,7 +66,13 @@ with st.container(border=True, key="pref_user"):
         current = preferences.picture(store(), user)
         if current is not None:
             st.image(current, width=96)
-        upload = st.file_uploader("Picture file", type=["jpg", "jpeg", "png"], key="pref_picture_file", width=360)
+        upload = st.file_uploader(
+            "Picture file",
+            type=["jpg", "jpeg", "png"],
+            key="pref_picture_file",
+            max_upload_size=PICTURE_MAX_BYTES // MB,
+            width=360,
+        )
         if st.button("Upload", key="pref_picture_upload", disabled=upload is None):
             assert upload is not None
             try:
@@ -207,6 +213,7 @@ with st.container(border=True, key="pref_quick"):
                 option.label,
                 key=f"pref_quick_edit_{option.code[1:]}",
                 type="tertiary",
+                icon="✏️",
                 help="Change the option and time settings",
                 on_click=_open,
                 args=("quick", option.code.value),
