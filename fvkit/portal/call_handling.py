@@ -22,7 +22,7 @@ from fvkit.domain.handling import (
     QuickStatus,
     Rule,
 )
-from fvkit.domain.limits import ANNOUNCEMENT_MAX_BYTES, MB
+from fvkit.domain.limits import ANNOUNCEMENT_MAX_BYTES, DEFAULT_RING_DURATION_S, MB
 from fvkit.domain.numbers import digits
 from fvkit.domain.org import Privilege
 from fvkit.domain.screens import Screen
@@ -235,6 +235,19 @@ def check_rule(
     return Rule(schedule, sources, act, value)
 
 
+def rule_rows(process: CallProcess) -> list[dict[str, str]]:
+    """Return the rules as the Call Process table shows them: Schedule, Call from, Action, Info."""
+    return [
+        {
+            "Schedule": r.schedule,
+            "Call from": ", ".join(c.value for c in CallFrom if c in r.applies_to),
+            "Action": r.action.value,
+            "Info": r.target or f"({process.default_action})",
+        }
+        for r in process.rules
+    ]
+
+
 def _save(store: Store, user: User, status: Status, rules: list[Rule]) -> CallProcess:
     stored.replace_rules(store, user.number, status.value, [_stored(r) for r in rules])
     if not rules:
@@ -351,6 +364,27 @@ def save_follow_me(
         clean.append((value, seconds))
     stored.save_follow_me(store, user.number, old_name, title, clean)
     return FollowMeProfile(title, tuple(FollowMeNumber(n, s) for n, s in clean))
+
+
+def parse_numbers(text: str) -> list[tuple[str, int]]:
+    """Read follow me numbers typed one a line as "number, ring seconds" (ring defaults to 20).
+
+    Raises:
+        BadHandling: a line whose ring duration is not a whole number.
+    """
+    out: list[tuple[str, int]] = []
+    for i, line in enumerate((ln for ln in text.splitlines() if ln.strip()), start=1):
+        number, _, ring = line.rpartition(",") if "," in line else (line, "", str(DEFAULT_RING_DURATION_S))
+        try:
+            out.append((number.strip(), int(ring.strip().removesuffix("s"))))
+        except ValueError:
+            raise BadHandling(f"Number {i}: the ring duration is a whole number of seconds.") from None
+    return out
+
+
+def numbers_text(profile: FollowMeProfile) -> str:
+    """Return a profile's numbers as `parse_numbers` reads them."""
+    return "\n".join(f"{n.number}, {n.ring_seconds}" for n in profile.numbers)
 
 
 def delete_follow_me(store: Store, user: User, name: str) -> None:

@@ -1,0 +1,302 @@
+"""Call Handling (guide p.26-30): quick setting, call processes, follow me, sound files."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import streamlit as st
+
+from dashboards.session import current_user, store
+from dashboards.toolbar import page_toolbar
+from fvkit.domain.handling import Action, CallFrom, HandlingStatus, QuickStatus, Rule
+from fvkit.domain.screens import Screen
+from fvkit.portal import call_handling as ch
+from fvkit.portal.auth import PermissionDenied, User
+
+page_toolbar(Screen.CALL_HANDLING)
+signed_in = current_user()
+assert signed_in is not None
+user: User = signed_in
+ERRORS = (ch.BadHandling, PermissionDenied)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _open(kind: str, *args: object) -> None:
+    """Keep a dialog open across reruns until it is done or dismissed."""
+    st.session_state["hd_dialog"] = (kind, *args)
+
+
+def _close() -> None:
+    st.session_state.pop("hd_dialog", None)
+
+
+def _try(action: Callable[[], object], notice: str = "") -> bool:
+    """Run a service call; show its refusal, or keep a notice for after the rerun."""
+    try:
+        action()
+    except ERRORS as err:
+        st.session_state["hd_error"] = str(err)
+        return False
+    if notice:
+        st.session_state["hd_notice"] = notice
+    return True
+
+
+def _dnd_changed() -> None:
+    on = bool(st.session_state["hd_dnd"])
+    _try(lambda: ch.set_dnd(store(), user, on), f"Do not disturb is {'ON' if on else 'OFF'}.")
+
+
+# --- Quick setting (HD-1, HD-2) --------------------------------------------------------
+quick = ch.quick_setting(store(), user)
+st.markdown("##### Quick setting")
+with st.container(horizontal=True, vertical_alignment="bottom", key="hd_quick"):
+    st.toggle("Do not disturb", value=quick.dnd, key="hd_dnd", on_change=_dnd_changed)
+    forward_on = st.toggle(
+        "Call forward", value=bool(quick.forward_to), key="hd_forward", disabled=not quick.may_forward
+    )
+    forward_number = st.text_input(
+        "Forward to",
+        value=quick.forward_to,
+        key="hd_forward_number",
+        disabled=not quick.may_forward,
+        placeholder="Number to forward calls to",
+        width=240,
+    )
+    if st.button("Save call forward", key="hd_forward_save", disabled=not quick.may_forward):
+        state = "ON to " + forward_number.strip() if forward_on else "OFF"
+        _try(lambda: ch.set_call_forward(store(), user, forward_on, forward_number), f"Call forward is {state}.")
+        st.rerun()
+if not quick.may_forward:
+    st.caption("Call forward, Follow me and Forward need the Call forwarding privilege (ask your administrator).")
+if quick.quick_status is not None:
+    until = f" until {quick.quick_expires:%Y-%m-%d %H:%M} UTC" if quick.quick_expires else ""
+    st.info(f"Quick mode **{quick.quick_status}** is on{until}: its Quick call handling applies.")
+
+if "hd_error" in st.session_state:
+    st.error(st.session_state.pop("hd_error"))
+if "hd_notice" in st.session_state:
+    st.success(st.session_state.pop("hd_notice"))
+
+
+# --- Call processes (HD-3, HD-4, HD-6) --------------------------------------------------
+def _prefill(status: str, index: int) -> None:
+    """Fill the rule dialog with a rule to edit (index >= 0) or a new one, then open it."""
+    process = ch.call_process(store(), user, status)
+    offer = ch.choices(store(), user)
+    rule = process.rules[index] if index >= 0 else Rule(offer.schedules[0], frozenset(CallFrom), Action.DEFAULT)
+    st.session_state["hd_rule_schedule"] = rule.schedule
+    st.session_state["hd_rule_from"] = [c.value for c in CallFrom if c in rule.applies_to]
+    st.session_state["hd_rule_action"] = rule.action.value
+    st.session_state["hd_rule_target"] = rule.target
+    _open("rule", status, index)
+
+
+def call_process(status: HandlingStatus | QuickStatus, prefix: str) -> None:
+    """Draw one status's Call Process: System default or User defined, its rules and buttons."""
+    process = ch.call_process(store(), user, status)
+    labels = [f"System default action ({process.default_action})", "User defined"]
+    mode_key = f"hd_{prefix}_mode_{status.name}"
+
+    def changed() -> None:
+        on = st.session_state[mode_key] == labels[1]
+        _try(lambda: ch.set_user_defined(store(), user, status, on))
+
+    st.session_state[mode_key] = labels[int(process.user_defined)]  # follow the store: New and Delete change it
+    st.radio("Call Process", labels, key=mode_key, horizontal=True, on_change=changed)
+    rows = ch.rule_rows(process)
+    table = st.dataframe(
+        rows,
+        column_order=["Schedule", "Call from", "Action", "Info"],
+        hide_index=True,
+        on_select="rerun",
+        selection_mode="multi-row",
+        key=f"hd_{prefix}_rules_{status.name}",
+    )
+    chosen = list(table.selection.rows)
+    one = len(chosen) == 1
+    with st.container(horizontal=True, key=f"hd_{prefix}_buttons"):
+        st.button("+ New...", key=f"hd_{prefix}_new", on_click=_prefill, args=(status.value, -1))
+        st.button(
+            "Edit...",
+            key=f"hd_{prefix}_edit",
+            disabled=not one,
+            on_click=_prefill,
+            args=(status.value, chosen[0] if one else -1),
+        )
+        if st.button("↑ Up", key=f"hd_{prefix}_up", disabled=not one):
+            _try(lambda: ch.move_rule(store(), user, status, chosen[0], up=True))
+            st.rerun()
+        if st.button("↓ Down", key=f"hd_{prefix}_down", disabled=not one):
+            _try(lambda: ch.move_rule(store(), user, status, chosen[0], up=False))
+            st.rerun()
+        if st.button("🗑️ Delete", key=f"hd_{prefix}_delete", disabled=not chosen):
+            _try(lambda: ch.delete_rules(store(), user, status, chosen), f"{len(chosen)} rule(s) deleted.")
+            st.rerun()
+
+
+st.markdown("##### User's call handling")
+status = HandlingStatus(
+    st.selectbox("Configure how to handle calls when in status:", list(HandlingStatus), key="hd_status", width=300)
+    or HandlingStatus.NORMAL
+)
+if status is HandlingStatus.BLOCK_LIST:
+    st.caption("Applies to the numbers on your Personal Block List (Contact > Personal Block List).")
+call_process(status, "user")
+
+st.markdown("##### Quick call handling")
+quick_status = QuickStatus(
+    st.selectbox("Configure how to handle calls when in status:", list(QuickStatus), key="hd_quick_status", width=300)
+    or QuickStatus.OUT_OF_OFFICE
+)
+st.caption("Applies while you are in this quick mode (Preferences > Quick Mode, or dial *721-*723).")
+call_process(quick_status, "quick")
+
+
+@st.dialog("Call process rule", on_dismiss=_close)
+def rule_dialog(status: str, index: int) -> None:
+    """New... / Edit...: schedule, callers, action and its target (guide p.27)."""
+    offer = ch.choices(store(), user)
+    schedule = st.selectbox("Schedule", offer.schedules, key="hd_rule_schedule")
+    sources = st.multiselect("Call from", [c.value for c in CallFrom], key="hd_rule_from")
+    action = Action(st.selectbox("Action", [a.value for a in offer.actions], key="hd_rule_action"))
+    targets = {
+        Action.FOLLOW_ME: ("Follow me profile", offer.follow_me),
+        Action.PLAY_ANNOUNCEMENT: ("Announcement", offer.sound_files),
+        Action.AUTO_ATTENDANT: ("Auto attendant", offer.auto_attendants),
+    }
+    target = ""
+    if action in targets:
+        label, options = targets[action]
+        if st.session_state.get("hd_rule_target") not in options:
+            st.session_state["hd_rule_target"] = options[0] if options else None
+        target = st.selectbox(label, options, key="hd_rule_target") or ""
+        if action is Action.PLAY_ANNOUNCEMENT:
+            st.caption("New sound files: Sound files, below the call processes.")
+    elif action is Action.FORWARD:
+        if not isinstance(st.session_state.get("hd_rule_target"), str):
+            st.session_state["hd_rule_target"] = ""
+        target = st.text_input("Forward to number", key="hd_rule_target")
+    if st.button("OK", type="primary", key="hd_rule_ok"):
+        rule = Rule(schedule, frozenset(CallFrom(c) for c in sources), action, target)
+        try:
+            if index < 0:
+                ch.add_rule(store(), user, status, rule)
+            else:
+                ch.edit_rule(store(), user, status, index, rule)
+        except ERRORS as err:
+            st.error(str(err))
+        else:
+            st.session_state["hd_notice"] = f"{status}: rule saved."
+            _close()
+            st.rerun()
+
+
+# --- Follow Me Setting (HD-7) ---------------------------------------------------------
+st.markdown("##### Follow Me Setting")
+profiles = ch.follow_me_profiles(store(), user)
+fm_table = st.dataframe(
+    [
+        {"Name": p.name, "Follow Me Numbers": " → ".join(f"{n.number} ({n.ring_seconds}s)" for n in p.numbers)}
+        for p in profiles
+    ],
+    column_order=["Name", "Follow Me Numbers"],
+    hide_index=True,
+    on_select="rerun",
+    selection_mode="single-row",
+    key="hd_fm_table",
+)
+fm_chosen = [profiles[i] for i in fm_table.selection.rows]
+
+
+def _prefill_profile(index: int) -> None:
+    profile = profiles[index] if index >= 0 else None
+    st.session_state["hd_fm_name"] = profile.name if profile else ""
+    st.session_state["hd_fm_numbers"] = ch.numbers_text(profile) if profile else ""
+    _open("profile", profile.name if profile else "")
+
+
+with st.container(horizontal=True, key="hd_fm_buttons"):
+    st.button("+ New...", key="hd_fm_new", on_click=_prefill_profile, args=(-1,), disabled=not quick.may_forward)
+    st.button(
+        "Edit...",
+        key="hd_fm_edit",
+        on_click=_prefill_profile,
+        args=(profiles.index(fm_chosen[0]) if fm_chosen else -1,),
+        disabled=not fm_chosen,
+    )
+    if st.button("🗑️ Delete", key="hd_fm_delete", disabled=not fm_chosen):
+        _try(lambda: ch.delete_follow_me(store(), user, fm_chosen[0].name), f"{fm_chosen[0].name} deleted.")
+        st.rerun()
+
+
+@st.dialog("Follow me", on_dismiss=_close)
+def profile_dialog(old_name: str) -> None:
+    """New / Edit a follow me profile: name and ordered numbers with ring durations (guide p.29)."""
+    name = st.text_input("Name", key="hd_fm_name")
+    text = st.text_area(
+        "Follow Me Numbers",
+        key="hd_fm_numbers",
+        placeholder="+1 408 555 0100, 20\n7103, 15",
+        help="One a line, dialled in this order: number, ring duration in seconds. "
+        "After the last one, your No answer handling applies.",
+    )
+    if st.button("OK", type="primary", key="hd_fm_ok"):
+        try:
+            ch.save_follow_me(store(), user, name, ch.parse_numbers(text), old_name=old_name or None)
+        except ERRORS as err:
+            st.error(str(err))
+        else:
+            st.session_state["hd_notice"] = f"Follow me profile {name.strip()} saved."
+            _close()
+            st.rerun()
+
+
+# --- Sound files (HD-5) ---------------------------------------------------------------
+st.markdown("##### Sound files")
+files = ch.sound_files(store(), user)
+sound_table = st.dataframe(
+    [
+        {
+            "Name": f["name"],
+            "Description": f["description"],
+            "Type": ("Personal" if f["personal"] else "System") + (", recorded" if f["recorded"] else ""),
+        }
+        for f in files
+    ],
+    hide_index=True,
+    on_select="rerun",
+    selection_mode="single-row",
+    key="hd_sound_table",
+)
+picked = [files[i] for i in sound_table.selection.rows]
+if picked:
+    st.audio(ch.sound_audio(store(), user, int(str(picked[0]["id"]))))
+    if st.button("🗑️ Delete sound file", key="hd_sound_delete", disabled=not picked[0]["personal"]):
+        _try(lambda: ch.delete_sound_file(store(), user, int(str(picked[0]["id"]))), "Sound file deleted.")
+        st.rerun()
+with st.expander("+ New sound file", key="hd_sound_new"):
+    sound_name = st.text_input("Name", key="hd_sound_name", max_chars=ch.MAX_NAME_CHARS)
+    upload = st.file_uploader("Upload (MP3 or WAV, at most 5 MB)", key="hd_sound_file", type=["mp3", "wav"])
+    with st.container(horizontal=True):
+        if st.button("Upload", key="hd_sound_upload", disabled=upload is None):
+            data = upload.getvalue() if upload is not None else b""
+            _try(lambda: ch.upload_sound_file(store(), user, sound_name, data, _now()), f"{sound_name} uploaded.")
+            st.rerun()
+        if st.button("📞 Call me", key="hd_sound_callme", help="Record the announcement on your phone"):
+            _try(lambda: ch.call_me_sound_file(store(), user, sound_name, _now()), ch.CALL_ME_SENT)
+            st.rerun()
+
+# --- Twinning (HD-8) ------------------------------------------------------------------
+st.markdown("##### Twinning")
+st.caption(ch.TWINNING_NOTE)
+st.page_link("app_pages/preferences.py", label="Open Preferences", icon="⚙️", width="content")
+
+DIALOGS: dict[str, Callable[..., None]] = {"rule": rule_dialog, "profile": profile_dialog}
+if "hd_dialog" in st.session_state:
+    kind, *args = st.session_state["hd_dialog"]
+    DIALOGS[kind](*args)
