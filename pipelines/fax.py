@@ -69,9 +69,12 @@ class SentFax:
     pages: int
 
 
+def _is_pdf(content: bytes) -> bool:
+    # PDF readers look for the header in the first 1024 bytes; only those are copied here.
+    return content[:1024].lstrip()[:5] == b"%PDF-"
+
+
 def _pdf_pages(name: str, content: bytes) -> int:
-    if not content.lstrip()[:5] == b"%PDF-":
-        raise FaxFileRefused(f"{name} is not a PDF file.")
     try:
         reader = PdfReader(io.BytesIO(content))
         if reader.is_encrypted:
@@ -89,7 +92,7 @@ def _check_jpeg(name: str, content: bytes) -> None:
         with Image.open(io.BytesIO(content)) as img:
             kind = img.format
             img.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as err:
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError) as err:
         raise FaxFileRefused(f"{name} is neither a PDF nor a JPEG file.") from err
     if kind != "JPEG":
         raise FaxFileRefused(f"{name} is a {kind} image: only PDF and JPEG files can be faxed.")
@@ -102,13 +105,10 @@ def check_file(name: str, content: bytes, max_bytes: int | None = None) -> FaxFi
         raise FaxFileRefused(f"{name} is empty.")
     if len(content) > limit:
         raise FaxFileRefused(f"{name} is larger than {limit // limits.MB} MB.")
-    if content.lstrip()[:5] == b"%PDF-":
+    if _is_pdf(content):
         return FaxFile(name, content, PDF, _pdf_pages(name, content))
-    if content[:3] == b"\xff\xd8\xff":
-        _check_jpeg(name, content)
-        return FaxFile(name, content, JPEG, 1)
-    _check_jpeg(name, content)  # names what it is when Pillow knows it (a PNG, a GIF ...)
-    raise FaxFileRefused(f"{name} is neither a PDF nor a JPEG file.")  # pragma: no cover
+    _check_jpeg(name, content)  # or says what it is when Pillow knows it (a PNG, a GIF ...)
+    return FaxFile(name, content, JPEG, 1)
 
 
 def check_cover_page(name: str, content: bytes) -> FaxFile:
@@ -211,7 +211,10 @@ def send_fax(
     local = now.replace(tzinfo=UTC).astimezone(ZoneInfo(user.time_zone))
     origin = f"{user.number} ({station_id.strip()})" if station_id.strip() else user.number
     line = f"{local:%Y-%m-%d %H:%M}  FROM: {origin}  TO: {number}  {header.strip()}".strip()
-    pdf, total = assemble([first, *(_as_pdf(f) for f in files)], line)
+    try:
+        pdf, total = assemble([first, *(_as_pdf(f) for f in files)], line)
+    except _PDF_ERRORS as err:  # pages that opened but cannot be copied or stamped
+        raise FaxFileRefused(f"The attachments could not be made into a fax: {err}") from err
     return SentFax(fax.record_sent(store, user, number, pdf, total, now), total)
 
 

@@ -281,7 +281,13 @@ def covers_view() -> None:
     """Cover Page (guide p.34): New, Delete, Dynamic Cover Page."""
     covers = fax.cover_pages(store(), user)
     rows = [
-        {"id": c.id, "Name": c.name, "Description": c.description, "Type": c.mime, "Size (KB)": -(-c.size // 1024)}
+        {
+            "id": c.id,
+            "Name": c.name,
+            "Description": c.description,
+            "Type": "PDF" if c.mime == fax_files.PDF else "JPEG",
+            "Size (KB)": -(-c.size // 1024),
+        }
         for c in covers
     ]
     table = st.dataframe(

@@ -159,6 +159,21 @@ def test_send_fax_with_uploaded_cover_page(seeded_store: Store) -> None:
 
 
 @pytest.mark.req("FAX-2")
+def test_send_fax_with_a_jpeg_cover_page_makes_it_a_page(seeded_store: Store) -> None:
+    user = auth.acting_as(seeded_store, SENDER)
+    cover_id = fax.add_cover_page(
+        seeded_store, user, name="Logo", description="", file_name="logo.jpg", content=image_bytes("JPEG"), now=NOW
+    )
+    sent = fax.send_fax(
+        seeded_store, user, to="6045550100", attachments=[("a.pdf", pdf_bytes(1))], cover=cover_id, now=NOW
+    )
+    reader = PdfReader(io.BytesIO(fax_service.fax_file(seeded_store, user, sent.id)[1]))
+    assert len(reader.pages) == 2
+    assert reader.pages[0].images  # the JPEG, placed on the first page
+    assert "P.1/2" in reader.pages[0].extract_text()
+
+
+@pytest.mark.req("FAX-2")
 @pytest.mark.req("AUTH-5")
 def test_send_fax_refuses_another_users_cover_page(seeded_store: Store) -> None:
     owner = auth.acting_as(seeded_store, SENDER)
