@@ -384,6 +384,8 @@ def save_twinning(
         checked.append((schedule, twin_number(num, f"Number {i}")))
     if m is TwinningMode.SCHEDULED and not checked:
         raise BadPreference("Scheduled twinning needs at least one schedule with a number.")
+    if m is not TwinningMode.SCHEDULED and not rows:
+        checked = list(current.scheduled)  # kept for a later switch back to Scheduled
     preferences.save_twinning(store, user.number, m.value, op.value, simple_number, checked)
     return twinning(store, user)
 

@@ -7,6 +7,7 @@ from datetime import datetime
 
 import duckdb
 
+from fvkit.domain.handling import TwinningMode, TwinningStatus
 from fvkit.domain.limits import DEFAULT_RING_DURATION_S
 from fvkit.domain.prefs import (
     DEFAULT_THEME,
@@ -39,8 +40,8 @@ class HandlingRow:
 
     ring_seconds: int = DEFAULT_RING_DURATION_S
     call_waiting: bool = True
-    twinning_mode: str = "Disabled"
-    twinning_status: str = "Deactivated"
+    twinning_mode: str = TwinningMode.DISABLED.value
+    twinning_status: str = TwinningStatus.DEACTIVATED.value
     twinning_number: str = ""
     quick_status: str | None = None
     quick_expires: datetime | None = None  # naive UTC; None: until cancelled

@@ -316,6 +316,10 @@ def test_scheduled_twinning_keeps_up_to_three_rows_and_rings_in_its_schedule(db:
     assert saved.scheduled == (("all_day", "14085550101"), ("weekend", "442079460958"), ("lunch", "14085550103"))
     uid = place_call(db, "7102", "7101", NOW, behaviour=Behaviour(answers=False))
     assert _twin_lines(db, uid) == ["dial twinning number:14085550101 for user:<7101>"]
+    # Disabled stops the twin ringing but keeps the rows for a switch back
+    assert prefs.save_twinning(db, juliet, "Disabled").scheduled == saved.scheduled
+    uid = place_call(db, "7102", "7101", NOW + timedelta(minutes=1), behaviour=Behaviour(answers=False))
+    assert _twin_lines(db, uid) == []
 
 
 @pytest.mark.req("PREF-8")
