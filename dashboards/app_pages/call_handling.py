@@ -19,6 +19,7 @@ signed_in = current_user()
 assert signed_in is not None
 user: User = signed_in
 ERRORS = (ch.BadHandling, PermissionDenied)
+RULE_COLUMNS = ["Schedule", "Call from", "Action", "Info"]
 
 
 def _now() -> datetime:
@@ -110,8 +111,8 @@ def call_process(status: HandlingStatus | QuickStatus, prefix: str) -> None:
     st.radio("Call Process", labels, key=mode_key, horizontal=True, on_change=changed)
     rows = ch.rule_rows(process)
     table = st.dataframe(
-        rows,
-        column_order=["Schedule", "Call from", "Action", "Info"],
+        {col: [r[col] for r in rows] for col in RULE_COLUMNS},  # columns even with no rule
+        column_order=RULE_COLUMNS,
         hide_index=True,
         on_select="rerun",
         selection_mode="multi-row",
@@ -150,7 +151,13 @@ call_process(status, "user")
 
 st.markdown("##### Quick call handling")
 quick_status = QuickStatus(
-    st.selectbox("Configure how to handle calls when in status:", list(QuickStatus), key="hd_quick_status", width=300)
+    st.selectbox(
+        "Configure how to handle calls when in status:",
+        list(QuickStatus),
+        index=list(QuickStatus).index(quick.quick_status) if quick.quick_status else 0,  # the mode in force first
+        key="hd_quick_status",
+        width=300,
+    )
     or QuickStatus.OUT_OF_OFFICE
 )
 st.caption("Applies while you are in this quick mode (Preferences > Quick Mode, or dial *721-*723).")
@@ -200,10 +207,10 @@ def rule_dialog(status: str, index: int) -> None:
 st.markdown("##### Follow Me Setting")
 profiles = ch.follow_me_profiles(store(), user)
 fm_table = st.dataframe(
-    [
-        {"Name": p.name, "Follow Me Numbers": " → ".join(f"{n.number} ({n.ring_seconds}s)" for n in p.numbers)}
-        for p in profiles
-    ],
+    {
+        "Name": [p.name for p in profiles],
+        "Follow Me Numbers": [" → ".join(f"{n.number} ({n.ring_seconds}s)" for n in p.numbers) for p in profiles],
+    },
     column_order=["Name", "Follow Me Numbers"],
     hide_index=True,
     on_select="rerun",
@@ -264,7 +271,9 @@ sound_table = st.dataframe(
         {
             "Name": f["name"],
             "Description": f["description"],
-            "Type": ("Personal" if f["personal"] else "System") + (", recorded" if f["recorded"] else ""),
+            "Type": ("Personal, " + ("recorded by phone" if f["recorded"] else "uploaded"))
+            if f["personal"]
+            else "System",
         }
         for f in files
     ],

@@ -211,7 +211,7 @@ def test_call_me_adds_a_recorded_sound_file_usable_in_a_rule(db: Path) -> None:
     assert frame.iloc[-1].to_dict() == {
         "Name": "my greeting",
         "Description": "Recorded by phone",
-        "Type": "Personal, recorded",
+        "Type": "Personal, recorded by phone",
     }
     at.button(key="hd_sound_callme").click().run()
     assert _errors(at) == ["A sound file named 'my greeting' already exists."]

@@ -1,0 +1,62 @@
+"""Call Handling in Chromium against the running portal (HD-1, HD-4), as extension 7109."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+USER = "7109"  # Standard access with Call forwarding in the e2e organisation; no other test uses it
+
+
+def _sign_in(page: Page, url: str, password: str) -> None:
+    page.goto(f"{url}/call_handling")
+    page.get_by_role("textbox", name="Extension").fill(USER)
+    page.get_by_role("textbox", name="Password").fill(password)
+    page.get_by_role("button", name="Login").click()
+    expect(page.get_by_text("User's call handling")).to_be_visible()
+    page.locator(IDLE).wait_for()
+
+
+def _rule_cells(page: Page, col: int) -> list[str]:
+    page.locator(IDLE).wait_for()
+    table = page.locator(".st-key-hd_user_rules_NORMAL")
+    return table.locator(f"td[id^='glide-cell-{col}-']").all_inner_texts()
+
+
+@pytest.mark.e2e
+@pytest.mark.req("HD-1")
+@pytest.mark.req("HD-4")
+def test_dnd_and_a_user_defined_rule_are_listed_after_a_reload(
+    page: Page, portal_url: str, password: str, artifacts: Path
+) -> None:
+    _sign_in(page, portal_url, password)
+    dnd = page.get_by_role("switch", name="Do not disturb")
+    expect(dnd).not_to_be_checked()
+    page.locator(".st-key-hd_dnd label").click()
+    expect(page.get_by_text("Do not disturb is ON.")).to_be_visible()
+
+    page.locator(".st-key-hd_user_new button").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog.get_by_text("Call process rule")).to_be_visible()
+    dialog.locator('[data-testid="stSelectbox"]').filter(has_text="Action").click()
+    page.get_by_role("option", name="Play announcement", exact=True).click()
+    expect(dialog.get_by_text("Announcement", exact=True)).to_be_visible()
+    page.locator(IDLE).wait_for()
+    dialog.get_by_role("button", name="OK").click()
+    expect(page.get_by_text("Normal: rule saved.")).to_be_visible()
+
+    page.reload()  # a new session: what shows now comes from the store
+    page.get_by_role("textbox", name="Extension").fill(USER)
+    page.get_by_role("textbox", name="Password").fill(password)
+    page.get_by_role("button", name="Login").click()
+    expect(page.get_by_text("User's call handling")).to_be_visible()
+    page.locator(IDLE).wait_for()
+    expect(page.get_by_role("switch", name="Do not disturb")).to_be_checked()
+    expect(page.get_by_role("radio", name="User defined").first).to_be_checked()
+    expect(page.locator(".st-key-hd_user_rules_NORMAL td[id^='glide-cell-3-0']")).to_have_text("Play announcement")
+    assert _rule_cells(page, 1) == ["after_hour"]  # the dialog's defaults: first schedule, every caller
+    assert _rule_cells(page, 4) == ["blocked_caller"]  # and the first sound file
+    page.screenshot(path=str(artifacts / "call_handling.png"), full_page=True)
