@@ -1,0 +1,295 @@
+"""Reminder (guide p.40-42): calendar views, New/Edit with guests and audio, Copy/Paste, Delete."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
+import polars as pl
+import streamlit as st
+from streamlit_calendar import calendar  # type: ignore[import-untyped]
+
+from dashboards.session import current_user, store
+from dashboards.toolbar import page_toolbar
+from fvkit.domain.screens import Screen
+from fvkit.portal import reminder
+from fvkit.portal.auth import PermissionDenied, User
+from fvkit.portal.reminder import AudioUnavailable, BadReminder, Draft
+
+page_toolbar(Screen.REMINDER)
+signed_in = current_user()
+assert signed_in is not None
+user: User = signed_in
+try:
+    guests_on_offer = reminder.available_guests(store(), user)
+except PermissionDenied as denied:
+    st.error(str(denied))
+    st.stop()
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _today() -> date:
+    return datetime.now(ZoneInfo(user.time_zone)).date()
+
+
+# --- dialogs stay open across reruns until done or dismissed (as on Call History) ---
+
+
+def _open(kind: str, reminder_id: int = 0) -> None:
+    st.session_state["rem_dialog"] = (kind, reminder_id)
+
+
+def _close() -> None:
+    st.session_state.pop("rem_dialog", None)
+
+
+def _fill(draft: Draft, reminder_id: int = 0) -> None:
+    """Put a reminder into the form's widgets (New, Edit, Paste)."""
+    s = st.session_state
+    s["rem_filled"] = reminder_id
+    s["rem_f_title"], s["rem_f_description"], s["rem_f_location"] = draft.title, draft.description, draft.location
+    s["rem_f_date"], s["rem_f_time"] = draft.start.date(), draft.start.time()
+    s["rem_f_frequency"] = draft.frequency
+    s["rem_f_ends"] = "After" if draft.count else "On date" if draft.until else "Never"
+    s["rem_f_count"] = draft.count or 1
+    s["rem_f_until"] = draft.until or draft.start.date()
+    s["rem_f_guests"] = [g for g in draft.guests if g in guests_on_offer]
+    s["rem_f_external"] = "\n".join(draft.external)
+    s["rem_f_audio"] = draft.audio
+    s["rem_f_audio_sha"] = draft.audio_sha256
+
+
+def open_new() -> None:
+    """New (guide p.40): an empty form starting at the next full hour."""
+    now = datetime.now(ZoneInfo(user.time_zone)).replace(tzinfo=None, minute=0, second=0, microsecond=0)
+    _fill(Draft(start=now.replace(hour=min(now.hour + 1, 23))))
+    _open("new")
+
+
+def open_reminder(reminder_id: int) -> None:
+    """Open a reminder from the calendar or the list: editable if it is the user's own."""
+    _fill(reminder.draft_of(store(), user, reminder_id), reminder_id)
+    _open("edit", reminder_id)
+
+
+def paste() -> None:
+    """Paste (guide p.41): the copied reminder fills the New form."""
+    clip = st.session_state.get("rem_clipboard")
+    if clip is not None:
+        _fill(reminder.paste(clip))
+
+
+def _form_draft() -> Draft:
+    s = st.session_state
+    frequency = s["rem_f_frequency"]
+    ends = s.get("rem_f_ends", "Never") if frequency != "None" else "Never"
+    return Draft(
+        title=s["rem_f_title"],
+        description=s["rem_f_description"],
+        location=s["rem_f_location"],
+        start=datetime.combine(s["rem_f_date"], s["rem_f_time"] or time(9)),
+        frequency=frequency,
+        count=int(s["rem_f_count"]) if ends == "After" else None,
+        until=s["rem_f_until"] if ends == "On date" else None,
+        guests=tuple(s["rem_f_guests"]),
+        external=tuple(x.strip() for x in s["rem_f_external"].splitlines() if x.strip()),
+        audio=s["rem_f_audio"],
+        audio_sha256=s.get("rem_f_audio_sha"),
+    )
+
+
+def _audio_section(read_only: bool) -> None:
+    """Reminder audio (REM-3, guide p.41): Default beep or a Customized message."""
+    choice = st.radio("Reminder audio", reminder.AUDIO_CHOICES, key="rem_f_audio", horizontal=True, disabled=read_only)
+    if choice == "Default":
+        st.caption("A beep is sent to the guests' phones.")
+        st.audio(reminder.default_beep_wav(), format="audio/wav")
+        try:
+            gsm = reminder.default_beep_gsm()
+        except AudioUnavailable as err:
+            st.caption(str(err))
+        else:
+            st.download_button("💾 Save GSM", gsm, file_name="reminder-beep.gsm", mime="audio/x-gsm", key="rem_gsm")
+        return
+    sha = st.session_state.get("rem_f_audio_sha")
+    if sha:
+        st.audio(reminder.audio_wav(store(), user, sha), format="audio/wav")
+    if read_only:
+        return
+    with st.expander("Create New", expanded=not sha):
+        with st.container(horizontal=True, vertical_alignment="bottom"):
+            phone = st.selectbox("Extension", [user.number, *guests_on_offer], key="rem_callme_ext", width=160)
+            script = st.text_input("What you will say", key="rem_callme_script", placeholder="This is your reminder.")
+            if st.button("📞 Call me", key="rem_callme"):
+                st.session_state["rem_f_audio_sha"] = reminder.call_me(store(), user, phone, script, _now())
+                st.rerun()
+        upload = st.file_uploader("Upload (WAV PCM, at most 5 MB)", key="rem_upload")
+        if upload is not None and st.button("Upload", key="rem_upload_ok"):
+            try:
+                st.session_state["rem_f_audio_sha"] = reminder.upload_audio(store(), user, upload.getvalue(), _now())
+            except BadReminder as err:
+                st.error(str(err))
+            else:
+                st.rerun()
+
+
+def _form(read_only: bool) -> None:
+    """The reminder's fields (REM-2, guide p.40-41)."""
+    st.text_input("Title", key="rem_f_title", max_chars=reminder.MAX_TITLE_CHARS, disabled=read_only)
+    st.text_area("Description", key="rem_f_description", height=68, disabled=read_only)
+    st.text_input("Location", key="rem_f_location", disabled=read_only)
+    with st.container(horizontal=True):
+        st.date_input(f"Start date ({user.time_zone})", key="rem_f_date", disabled=read_only)
+        st.time_input("Start time", key="rem_f_time", step=300, disabled=read_only)
+    with st.container(horizontal=True, vertical_alignment="bottom"):
+        frequency = st.selectbox("Recurrence", reminder.FREQUENCIES, key="rem_f_frequency", disabled=read_only)
+        if frequency != "None":
+            ends = st.selectbox("Ends", ("Never", "After", "On date"), key="rem_f_ends", disabled=read_only)
+            if ends == "After":
+                st.number_input("Times", 1, reminder.MAX_COUNT, key="rem_f_count", disabled=read_only)
+            elif ends == "On date":
+                st.date_input("Until", key="rem_f_until", disabled=read_only)
+    st.multiselect(
+        "Guests: available extensions", list(guests_on_offer), key="rem_f_guests",
+        format_func=lambda n: guests_on_offer.get(n, n), disabled=read_only,
+    )  # fmt: skip
+    st.text_area("Guests: external numbers, one a line", key="rem_f_external", height=68, disabled=read_only)
+    _audio_section(read_only)
+
+
+def _copy(draft: Draft) -> None:
+    st.session_state["rem_clipboard"] = draft
+    st.session_state["rem_notice"] = f"Copied '{draft.title}': click New, then Paste."
+
+
+@st.dialog("New reminder", width="large", on_dismiss=_close)
+def new_dialog(_: int = 0) -> None:
+    """New, with Paste of a copied reminder (REM-2, REM-4)."""
+    clip = st.session_state.get("rem_clipboard")
+    st.button("📋 Paste", key="rem_paste", on_click=paste, disabled=clip is None,
+              help=f"Fill the form with '{clip.title}'" if clip else "Copy a reminder first")  # fmt: skip
+    _form(read_only=False)
+    if st.button("OK", type="primary", key="rem_ok"):
+        try:
+            reminder.create(store(), user, _form_draft())
+        except BadReminder as err:
+            st.error(str(err))
+        else:
+            st.session_state["rem_notice"] = f"Reminder '{st.session_state['rem_f_title'].strip()}' saved."
+            _close()
+            st.rerun()
+
+
+@st.dialog("Reminder", width="large", on_dismiss=_close)
+def edit_dialog(reminder_id: int) -> None:
+    """Open a reminder: edit or delete one's own; others' and the system's are read-only (REM-5)."""
+    if st.session_state.get("rem_filled") != reminder_id:  # opened from the calendar
+        _fill(reminder.draft_of(store(), user, reminder_id), reminder_id)
+    editable = reminder.is_editable(store(), user, reminder_id)
+    if not editable:
+        st.info("Set by another user or the system: read-only.")
+    _form(read_only=not editable)
+    with st.container(horizontal=True):
+        if editable and st.button("OK", type="primary", key="rem_ok"):
+            try:
+                reminder.update(store(), user, reminder_id, _form_draft())
+            except (BadReminder, PermissionDenied) as err:
+                st.error(str(err))
+            else:
+                st.session_state["rem_notice"] = "Reminder saved."
+                _close()
+                st.rerun()
+        if st.button("📄 Copy", key="rem_copy"):
+            _copy(reminder.draft_of(store(), user, reminder_id))
+            _close()
+            st.rerun()
+        if editable and st.button("🗑️ Delete", key="rem_delete"):
+            _open("delete", reminder_id)
+            st.rerun()
+
+
+@st.dialog("Delete reminder", on_dismiss=_close)
+def delete_dialog(reminder_id: int) -> None:
+    """Delete, after the popup's OK (guide p.42)."""
+    st.write(f"Delete the reminder **{st.session_state.get('rem_f_title', '')}**?")
+    if st.button("OK", type="primary", key="rem_delete_ok"):
+        try:
+            reminder.delete(store(), user, reminder_id)
+        except PermissionDenied as err:
+            st.error(str(err))
+        else:
+            st.session_state["rem_notice"] = "Reminder deleted."
+            _close()
+            st.rerun()
+
+
+# --- the calendar (REM-1) ---
+
+with st.container(horizontal=True, vertical_alignment="bottom", key="rem_bar"):
+    st.button("➕ New", key="rem_new", on_click=open_new, type="primary")
+    clip = st.session_state.get("rem_clipboard")
+    if clip is not None:
+        st.caption(f"📋 Copied: {clip.title}")
+    st.space("stretch")
+    day = st.date_input("Date", value=_today(), key="rem_day", width=150)
+    view = st.segmented_control("View", list(reminder.VIEWS), default="Month", key="rem_view") or "Month"
+
+shown = reminder.in_view(store(), user, view, day)
+clicked = calendar(
+    events=reminder.calendar_events(shown),
+    options={
+        "initialView": reminder.VIEWS[view],
+        "initialDate": day.isoformat(),
+        "headerToolbar": {"left": "", "center": "title", "right": ""},
+        "height": 560,
+        "slotMinTime": "06:00:00",
+        "nowIndicator": True,
+        "timeZone": "UTC",  # events carry the user's wall-clock times already
+    },
+    callbacks=["eventClick"],
+    key=f"rem_calendar_{view}_{day.isoformat()}",
+)
+if isinstance(clicked, dict) and clicked.get("callback") == "eventClick":
+    event_id = int(clicked["eventClick"]["event"]["id"])
+    if st.session_state.get("rem_clicked") != (event_id, repr(clicked)):
+        st.session_state["rem_clicked"] = (event_id, repr(clicked))
+        open_reminder(event_id)
+
+st.caption(f"{len(shown)} reminder(s) in this {view.lower()} view")
+listing = pl.DataFrame(
+    {
+        "Start": [o.start for o in shown],
+        "Title": [o.title for o in shown],
+        "Set by": [o.owner for o in shown],
+        "Access": ["Edit" if o.editable else "Read-only" for o in shown],
+    },
+    schema={"Start": pl.String, "Title": pl.String, "Set by": pl.String, "Access": pl.String},
+)
+table = st.dataframe(
+    listing, hide_index=True, on_select="rerun", selection_mode="single-row", key="rem_table",
+    height=38 + 35 * max(1, len(shown)),
+)  # fmt: skip
+picked = shown[table.selection.rows[0]] if table.selection.rows else None
+with st.container(horizontal=True, key="rem_actions"):
+    if st.button("🔎 Open", key="rem_open", disabled=picked is None, help="Select a reminder in the list"):
+        assert picked is not None
+        open_reminder(picked.reminder)
+    if st.button("📄 Copy", key="rem_list_copy", disabled=picked is None):
+        assert picked is not None
+        _copy(reminder.draft_of(store(), user, picked.reminder))
+        st.rerun()
+    if st.button("🗑️ Delete", key="rem_list_delete", disabled=picked is None or not picked.editable):
+        assert picked is not None
+        open_reminder(picked.reminder)
+        _open("delete", picked.reminder)
+
+DIALOGS = {"new": new_dialog, "edit": edit_dialog, "delete": delete_dialog}
+if "rem_dialog" in st.session_state:
+    kind, rid = st.session_state["rem_dialog"]
+    DIALOGS[kind](rid)
+
+if "rem_notice" in st.session_state:
+    st.success(st.session_state.pop("rem_notice"))
