@@ -1,0 +1,127 @@
+"""Conference in Chromium: create an event with an attendee, see it in the calendar and the list.
+
+NOTE: in the shared e2e organisation 7104 lacks the Conference privilege, so this module
+serves its own copy of that database in which 7104 has it (CONF-1, CONF-2, CONF-4). Its
+invitations go to an outbox folder of its own.
+"""
+
+from __future__ import annotations
+
+import email
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from email import policy
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from fvkit.store.db import Store
+
+REPO = Path(__file__).resolve().parents[2]
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+ORGANIZER = "7104"
+TITLE = "Launch review"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as resp:  # noqa: S310  # local URL
+            return bool(resp.read().decode().strip() == "ok")
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="module")
+def conference_portal(e2e_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """Serve a copy of the e2e organisation in which 7104 may organise conferences; return URL and outbox."""
+    folder = tmp_path_factory.mktemp("e2e_conference")
+    db_path = folder / "fvkit.duckdb"
+    shutil.copyfile(e2e_db, db_path)
+    db = Store(db_path)
+    db.execute("UPDATE extension SET privileges = list_append(privileges, 'Conference') WHERE number = ?", [ORGANIZER])
+    db.close()
+    outbox = folder / "outbox"
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FVKIT_SMTP")} | {"FVKIT_OUTBOX": str(outbox)}
+    log = (folder / "portal.log").open("wb")
+    cmd = [sys.executable, "-m", "fvkit.cli", "serve", "--db", str(db_path), "--port", str(port)]
+    cmd += ["--address", "127.0.0.1"]
+    # its own process group: `fvkit serve` starts Streamlit as a child, and both must stop
+    proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 30
+        while not _healthy(url):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the portal did not start at {url} (exit code {proc.poll()})")
+            time.sleep(0.1)
+        yield url, outbox
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        log.close()
+
+
+@pytest.mark.e2e
+@pytest.mark.req("CONF-1")
+@pytest.mark.req("CONF-2")
+@pytest.mark.req("CONF-4")
+def test_create_an_event_with_an_attendee_and_see_it_in_the_calendar(
+    page: Page, conference_portal: tuple[str, Path], password: str, artifacts: Path
+) -> None:
+    url, outbox = conference_portal
+    page.goto(f"{url}/conference")
+    page.get_by_role("textbox", name="Extension").fill(ORGANIZER)
+    page.get_by_role("textbox", name="Password").fill(password)
+    page.get_by_role("button", name="Login").click()
+    calendar = page.frame_locator('[data-testid="stCustomComponentV1"]').first
+    expect(calendar.locator(".fc-daygrid-day").first).to_be_visible(timeout=20_000)
+    page.locator(IDLE).wait_for()
+
+    page.get_by_role("button", name="➕ New event").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog.get_by_text("Conference event")).to_be_visible()
+    conference_id = dialog.locator(".st-key-conf_cid input")
+    expect(conference_id).to_be_disabled()
+    assert len(conference_id.input_value()) == 6
+    dialog.locator(".st-key-conf_title input").fill(TITLE)
+    dialog.locator(".st-key-conf_location input").fill("Ottawa")
+    dialog.locator(".st-key-conf_new_email input").fill("nathalie@fortinet.example")
+    dialog.locator(".st-key-conf_new_name input").fill("Nathalie")
+    dialog.locator(".st-key-conf_new_name input").press("Tab")
+    page.locator(IDLE).wait_for()
+    dialog.get_by_role("button", name="Add Attendee").click()
+    expect(dialog.get_by_text("Nathalie - nathalie@fortinet.example")).to_be_visible()
+    page.locator(IDLE).wait_for()
+    dialog.get_by_role("button", name="OK", exact=True).click()
+
+    expect(page.get_by_text(f"Saved '{TITLE}'. Invitation sent to 1 attendee.")).to_be_visible(timeout=20_000)
+    expect(calendar.get_by_text(TITLE)).to_be_visible()
+    table = page.locator('[data-testid="stDataFrame"]').first
+    expect(table.locator("td[id^='glide-cell-1-0']")).to_have_text(TITLE)
+    page.locator(IDLE).wait_for()
+    page.screenshot(path=str(artifacts / "conference.png"), full_page=True)
+
+    (eml,) = outbox.glob("*.eml")
+    msg = email.message_from_bytes(eml.read_bytes(), policy=policy.default)
+    assert msg["Subject"].endswith(f"has invited you to a Conference Call - {TITLE}")
+    assert msg["To"] == "Nathalie <nathalie@fortinet.example>"
+    assert any(p.get_content_type() == "text/calendar" for p in msg.iter_attachments())
