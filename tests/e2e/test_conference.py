@@ -1,4 +1,5 @@
-"""Conference in Chromium: create an event with an attendee, see it in the calendar and the list.
+"""Conference in Chromium: create an event with an attendee, see it in the calendar and the list,
+edit it and delete it.
 
 NOTE: in the shared e2e organisation 7104 lacks the Conference privilege, so this module
 serves its own copy of that database in which 7104 has it (CONF-1, CONF-2, CONF-4). Its
@@ -125,3 +126,31 @@ def test_create_an_event_with_an_attendee_and_see_it_in_the_calendar(
     assert msg["Subject"].endswith(f"has invited you to a Conference Call - {TITLE}")
     assert msg["To"] == "Nathalie <nathalie@fortinet.example>"
     assert any(p.get_content_type() == "text/calendar" for p in msg.iter_attachments())
+
+    # edit the event (the invitation goes out again), then delete it
+    _select_first_row(page)
+    page.get_by_role("button", name="✏️ Edit").click()
+    title = page.get_by_role("dialog").locator(".st-key-conf_title input")
+    expect(title).to_have_value(TITLE)
+    title.fill(f"{TITLE} moved")
+    title.press("Tab")
+    page.locator(IDLE).wait_for()
+    page.get_by_role("dialog").get_by_role("button", name="OK", exact=True).click()
+    expect(page.get_by_text(f"Saved '{TITLE} moved'. Invitation sent to 1 attendee.")).to_be_visible(timeout=20_000)
+    expect(table.locator("td[id^='glide-cell-1-0']")).to_have_text(f"{TITLE} moved")
+    assert len(list(outbox.glob("*.eml"))) == 2
+    _select_first_row(page)
+    page.get_by_role("button", name="🗑️ Delete").click()
+    page.get_by_role("dialog").get_by_role("button", name="Delete", exact=True).click()
+    expect(page.get_by_text(f"Deleted '{TITLE} moved'.")).to_be_visible()
+    expect(calendar.get_by_text(TITLE)).to_have_count(0)
+
+
+def _select_first_row(page: Page) -> None:
+    """Tick the list's first row, drawn on the grid's canvas below the 35 px header."""
+    page.locator(IDLE).wait_for()
+    box = page.locator('[data-testid="stDataFrame"]').first.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + 16, box["y"] + 35 + 17)
+    page.locator(IDLE).wait_for()
+    expect(page.get_by_role("button", name="✏️ Edit")).to_be_enabled()
