@@ -1,0 +1,63 @@
+"""Reminder in Chromium against the running portal (REM-1, REM-2): 7106 only, the shared portal."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+CALENDAR = 'iframe[title="streamlit_calendar.calendar"]'
+TITLE = "E2E stand-up with 7102"
+
+
+def _list_titles(page: Page) -> list[str]:
+    """Read the Title column of the list under the calendar (glide column 2: 0 is the selection box)."""
+    page.locator(IDLE).wait_for()
+    table = page.locator('[data-testid="stDataFrame"]').first
+    return table.locator("td[id^='glide-cell-2-']").all_inner_texts()
+
+
+@pytest.mark.e2e
+@pytest.mark.req("REM-1")
+@pytest.mark.req("REM-2")
+def test_create_a_reminder_with_a_guest_and_switch_views(
+    page: Page, portal_url: str, password: str, artifacts: Path
+) -> None:
+    page.set_viewport_size({"width": 1400, "height": 2400})
+    page.goto(f"{portal_url}/reminder")
+    page.get_by_role("textbox", name="Extension").fill("7106")
+    page.get_by_role("textbox", name="Password").fill(password)
+    page.get_by_role("button", name="Login").click()
+    expect(page.get_by_role("button", name="➕ New")).to_be_visible()
+    page.locator(IDLE).wait_for()
+    expect(page.locator(CALENDAR)).to_be_visible()
+
+    page.get_by_role("button", name="➕ New").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog.get_by_role("textbox", name="Title")).to_be_visible()
+    dialog.get_by_role("textbox", name="Title").fill(TITLE)
+    dialog.get_by_role("textbox", name="Location").fill("Room 2")
+    page.locator(IDLE).wait_for()
+    dialog.locator('[data-testid="stMultiSelect"]').click()
+    page.get_by_role("option", name=re.compile(r"^7102 ")).click()
+    page.keyboard.press("Escape")  # close the options, not the dialog
+    page.locator(IDLE).wait_for()
+    expect(dialog.locator('[data-testid="stAudio"]')).to_have_count(1)  # the Default beep's Play
+    dialog.get_by_role("button", name="OK").click()
+    expect(page.get_by_text(f"Reminder '{TITLE}' saved.")).to_be_visible()
+    assert TITLE in _list_titles(page)
+    expect(page.frame_locator(CALENDAR).get_by_text(TITLE).first).to_be_visible()
+
+    for view in ("Agenda", "Day", "Week", "Month"):
+        page.locator('[data-testid="stButtonGroup"]').get_by_role("radio", name=view, exact=True).click()
+        expect(page.get_by_text(f"in this {view.lower()} view")).to_be_visible()
+        assert TITLE in _list_titles(page)
+        expect(page.frame_locator(CALENDAR).get_by_text(TITLE).first).to_be_visible()
+    page.locator('[data-testid="stButtonGroup"]').get_by_role("radio", name="Week", exact=True).click()
+    expect(page.get_by_text("in this week view")).to_be_visible()
+    page.locator(IDLE).wait_for()
+    expect(page.frame_locator(CALENDAR).get_by_text(TITLE).first).to_be_visible()
+    page.screenshot(path=str(artifacts / "reminder.png"), full_page=True)
