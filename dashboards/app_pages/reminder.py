@@ -244,12 +244,13 @@ clicked = calendar(
         "initialView": reminder.VIEWS[view],
         "initialDate": day.isoformat(),
         "headerToolbar": {"left": "", "center": "title", "right": ""},
-        "height": 560,
-        "slotMinTime": "06:00:00",
-        "nowIndicator": True,
-        "timeZone": "UTC",  # events carry the user's wall-clock times already
+        "height": 720,
+        "scrollTime": "07:00:00",
+        # events carry the user's wall-clock times already; no now-indicator, it would use UTC
+        "timeZone": "UTC",
     },
     callbacks=["eventClick"],
+    custom_css=".fc { font-family: sans-serif; letter-spacing: normal; }",  # the iframe has no app font
     key=f"rem_calendar_{view}_{day.isoformat()}",
 )
 if isinstance(clicked, dict) and clicked.get("callback") == "eventClick":
