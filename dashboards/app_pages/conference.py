@@ -244,7 +244,9 @@ clicked = calendar(
         "initialView": "dayGridMonth",
         "initialDate": month.isoformat(),
         "headerToolbar": {"left": "", "center": "", "right": ""},
-        "timeZone": "local",
+        # NOTE: times arrive already in the user's zone; "UTC" shows them as given and makes
+        # dateClick's toISOString() carry the clicked day, whatever the browser's zone.
+        "timeZone": "UTC",
         "height": 620,
     },
     callbacks=["dateClick", "eventClick"],

@@ -85,6 +85,8 @@ def conference_portal(e2e_db: Path, tmp_path_factory: pytest.TempPathFactory) ->
 @pytest.mark.req("CONF-1")
 @pytest.mark.req("CONF-2")
 @pytest.mark.req("CONF-4")
+# a browser east of UTC: a clicked day must not become the day before
+@pytest.mark.browser_context_args(timezone_id="Europe/Paris")
 def test_create_an_event_with_an_attendee_and_see_it_in_the_calendar(
     page: Page, conference_portal: tuple[str, Path], password: str, artifacts: Path
 ) -> None:
@@ -144,6 +146,14 @@ def test_create_an_event_with_an_attendee_and_see_it_in_the_calendar(
     page.get_by_role("dialog").get_by_role("button", name="Delete", exact=True).click()
     expect(page.get_by_text(f"Deleted '{TITLE} moved'.")).to_be_visible()
     expect(calendar.get_by_text(TITLE)).to_have_count(0)
+
+    # clicking a day of the calendar opens a new event on that day (guide p.37 step 2)
+    assert page.evaluate("Intl.DateTimeFormat().resolvedOptions().timeZone") == "Europe/Paris"
+    day = calendar.locator(".fc-daygrid-day:not(.fc-day-other)").nth(14)
+    clicked = str(day.get_attribute("data-date"))
+    day.click()
+    start = page.get_by_role("dialog").locator(".st-key-conf_start_date input")
+    expect(start).to_have_value(clicked)
 
 
 def _select_first_row(page: Page) -> None:
