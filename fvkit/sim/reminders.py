@@ -56,7 +56,8 @@ def fire_due_reminders(store: Store, since: datetime, until: datetime, *, seed: 
         rid = int(r["id"])  # type: ignore[call-overload]
         starts = r["starts"]
         assert isinstance(starts, datetime)
-        due = [t for t in occurrences(starts, str(r["rrule"]), since, until) if t not in rows.fired(store, rid)]
+        done = rows.fired(store, rid)
+        due = [t for t in occurrences(starts, str(r["rrule"]), since, until) if t not in done]
         for t in due:
             guest_list = rows.guests(store, rid)
             if not rows.mark_fired(store, rid, t, t, len(guest_list)):

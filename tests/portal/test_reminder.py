@@ -13,6 +13,7 @@ import pytest
 from fvkit.portal import auth, reminder
 from fvkit.portal.auth import PermissionDenied
 from fvkit.portal.reminder import BadReminder, Draft
+from fvkit.sim import reminders as reminders_sim
 from fvkit.sim.reminders import fire_due_reminders
 from fvkit.store import Store
 from fvkit.store import reminders as rows
@@ -251,3 +252,26 @@ def test_fire_due_reminders_calls_each_guest_once(seeded_store: Store) -> None:
     assert fire_due_reminders(seeded_store, t - timedelta(minutes=1), t + timedelta(minutes=1)) == []
     assert seeded_store.execute("SELECT count(*) FROM cdr").fetchone() == total
     assert fire_due_reminders(seeded_store, t + timedelta(minutes=1), t + timedelta(days=1)) == []  # not due
+
+
+@pytest.mark.req("REM-6")
+def test_a_system_reminder_calls_from_the_reminder_service_and_repeats(seeded_store: Store) -> None:
+    t = datetime(2026, 10, 6, 15, 0)
+    values: dict[str, object] = {
+        "title": "Fire drill", "description": "", "location": "", "starts": t,
+        "rrule": "FREQ=DAILY;COUNT=2", "audio": "Default", "audio_sha256": None,
+    }  # fmt: skip
+    rid = rows.save(seeded_store, None, "system", values, [("7102", False), ("4085550123", True)])
+    calls = fire_due_reminders(seeded_store, t, t + timedelta(days=2))
+    assert [(c.occurrence, c.guest, bool(c.uniqueid)) for c in calls] == [
+        (t, "7102", True),
+        (t, "4085550123", False),  # no extension to dial out from: reported, not placed
+        (t + timedelta(days=1), "7102", True),
+        (t + timedelta(days=1), "4085550123", False),
+    ]
+    assert "Neither" in calls[1].note
+    src = seeded_store.execute(
+        "SELECT src, dst FROM cdr WHERE uniqueid = ? AND is_primary", [calls[0].uniqueid]
+    ).fetchall()
+    assert src == [(reminders_sim.SYSTEM_CALLER, "7102")]
+    assert rows.fired(seeded_store, rid) == {t, t + timedelta(days=1)}
