@@ -61,3 +61,16 @@ def test_create_a_reminder_with_a_guest_and_switch_views(
     page.locator(IDLE).wait_for()
     expect(page.frame_locator(CALENDAR).get_by_text(TITLE).first).to_be_visible()
     page.screenshot(path=str(artifacts / "reminder.png"), full_page=True)
+
+    # a click on the event opens it (REM-5: 7106's own, so editable) with the Default beep saved as GSM (REM-3)
+    page.frame_locator(CALENDAR).get_by_text(TITLE).first.click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog.get_by_role("textbox", name="Title")).to_have_value(TITLE)
+    expect(dialog.get_by_role("button", name="🗑️ Delete")).to_be_visible()
+    page.locator(IDLE).wait_for()
+    with page.expect_download() as download:
+        dialog.get_by_role("button", name="💾 Save GSM").click()
+    gsm = Path(download.value.path()).read_bytes()
+    assert download.value.suggested_filename == "reminder-beep.gsm"
+    assert len(gsm) % 33 == 0 and gsm[0] >> 4 == 0xD  # GSM 06.10 frames
+    page.screenshot(path=str(artifacts / "reminder_open.png"), full_page=True)
