@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import wave
 from pathlib import Path
 
 import pytest
@@ -60,3 +62,46 @@ def test_dnd_and_a_user_defined_rule_are_listed_after_a_reload(
     assert _rule_cells(page, 1) == ["after_hour"]  # the dialog's defaults: first schedule, every caller
     assert _rule_cells(page, 4) == ["blocked_caller"]  # and the first sound file
     page.screenshot(path=str(artifacts / "call_handling.png"), full_page=True)
+
+
+def _wav() -> bytes:
+    buf = io.BytesIO()
+    with wave.open(buf, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(8000)
+        w.writeframes(b"\x00\x00" * 4000)
+    return buf.getvalue()
+
+
+@pytest.mark.e2e
+@pytest.mark.req("HD-5")
+def test_a_sound_file_upload_is_checked_by_its_content(page: Page, portal_url: str, password: str) -> None:
+    _sign_in(page, portal_url, password)
+    sounds = page.locator(".st-key-hd_sound_table")
+    expect(sounds.locator("td[id^='glide-cell-1-']")).to_have_count(3)  # the system files
+    page.get_by_text("+ New sound file").click()
+    page.get_by_role("textbox", name="Name").fill("e2e fake")
+    page.get_by_role("textbox", name="Name").press("Enter")  # a text input commits on Enter or blur
+    page.locator(IDLE).wait_for()
+    files = page.locator(".st-key-hd_sound_file input[type=file]")
+    files.set_input_files({"name": "fake.wav", "mimeType": "audio/wav", "buffer": b"not audio at all" * 64})
+    expect(page.get_by_text("fake.wav")).to_be_visible()
+    page.locator(IDLE).wait_for()
+    expect(page.locator(".st-key-hd_sound_upload button")).to_be_enabled()
+    page.locator(".st-key-hd_sound_upload button").click()
+    expect(page.get_by_text("Only MP3 or WAV sound files are accepted")).to_be_visible()
+    expect(sounds.locator("td[id^='glide-cell-1-']")).to_have_count(3)  # nothing saved
+
+    page.get_by_role("textbox", name="Name").fill("e2e hello")
+    page.get_by_role("textbox", name="Name").press("Enter")  # a text input commits on Enter or blur
+    page.locator(IDLE).wait_for()
+    files.set_input_files({"name": "hello.wav", "mimeType": "audio/wav", "buffer": _wav()})
+    expect(page.get_by_text("hello.wav")).to_be_visible()
+    expect(page.get_by_text("fake.wav")).to_have_count(0)
+    page.locator(IDLE).wait_for()
+    expect(page.locator(".st-key-hd_sound_upload button")).to_be_enabled()
+    page.locator(".st-key-hd_sound_upload button").click()
+    expect(page.get_by_text("e2e hello uploaded.")).to_be_visible()
+    expect(sounds.locator("td[id^='glide-cell-1-']")).to_have_count(4)
+    expect(sounds.locator("td[id^='glide-cell-3-3']")).to_have_text("Personal, uploaded")
