@@ -250,11 +250,12 @@ clicked = calendar(
         "height": 620,
     },
     callbacks=["dateClick", "eventClick"],
-    key=f"conf_calendar_{month.isoformat()}",
+    key=f"conf_calendar_{month.isoformat()}_{st.session_state.get('conf_clicks', 0)}",
 )
-# NOTE: the component keeps returning its last click; act on each click once.
-if isinstance(clicked, dict) and clicked.get("callback") and clicked != st.session_state.get("conf_last_click"):
-    st.session_state["conf_last_click"] = clicked
+# NOTE: the component keeps returning its last click, and a second click on the same day
+# returns the same value; a new key after each click starts it afresh.
+if isinstance(clicked, dict) and clicked.get("callback"):
+    st.session_state["conf_clicks"] = st.session_state.get("conf_clicks", 0) + 1
     if clicked["callback"] == "dateClick":
         open_new(date.fromisoformat(str(clicked["dateClick"]["date"])[:10]))
     elif clicked["callback"] == "eventClick":

@@ -1,5 +1,5 @@
 """Conference in Chromium: create an event with an attendee, see it in the calendar and the list,
-edit it and delete it.
+edit it, delete it, open a New event by clicking a day, refuse a stereo announcement.
 
 NOTE: in the shared e2e organisation 7104 lacks the Conference privilege, so this module
 serves its own copy of that database in which 7104 has it (CONF-1, CONF-2, CONF-4). Its
@@ -9,6 +9,7 @@ invitations go to an outbox folder of its own.
 from __future__ import annotations
 
 import email
+import io
 import os
 import shutil
 import signal
@@ -17,6 +18,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import wave
 from collections.abc import Iterator
 from email import policy
 from pathlib import Path
@@ -85,9 +87,10 @@ def conference_portal(e2e_db: Path, tmp_path_factory: pytest.TempPathFactory) ->
 @pytest.mark.req("CONF-1")
 @pytest.mark.req("CONF-2")
 @pytest.mark.req("CONF-4")
+@pytest.mark.req("CONF-5")
 # a browser east of UTC: a clicked day must not become the day before
 @pytest.mark.browser_context_args(timezone_id="Europe/Paris")
-def test_create_an_event_with_an_attendee_and_see_it_in_the_calendar(
+def test_create_an_event_see_it_in_the_calendar_edit_delete_and_refuse_a_stereo_announcement(
     page: Page, conference_portal: tuple[str, Path], password: str, artifacts: Path
 ) -> None:
     url, outbox = conference_portal
@@ -154,6 +157,33 @@ def test_create_an_event_with_an_attendee_and_see_it_in_the_calendar(
     day.click()
     start = page.get_by_role("dialog").locator(".st-key-conf_start_date input")
     expect(start).to_have_value(clicked)
+    page.get_by_role("dialog").get_by_role("button", name="Cancel").click()
+    expect(page.get_by_role("dialog")).to_have_count(0)
+    page.locator(IDLE).wait_for()
+    day = calendar.locator(f'.fc-daygrid-day[data-date="{clicked}"]')
+    day.click()  # the same day again opens it again
+    expect(page.get_by_role("dialog").locator(".st-key-conf_start_date input")).to_have_value(clicked)
+    page.get_by_role("dialog").get_by_role("button", name="Cancel").click()
+
+    # Conferencing Options: a stereo WAV is refused with the reason (CONF-5)
+    page.get_by_role("button", name="⚙️ Conferencing Options").click()
+    options = page.get_by_role("dialog")
+    options.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+        files=[{"name": "greeting.wav", "mimeType": "audio/wav", "buffer": _wav(channels=2)}]
+    )
+    page.locator(IDLE).wait_for()
+    options.get_by_role("button", name="Save upload").click()
+    expect(options.get_by_text("The announcement must be mono; this file has 2 channels.")).to_be_visible()
+
+
+def _wav(channels: int) -> bytes:
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as w:
+        w.setnchannels(channels)
+        w.setsampwidth(2)
+        w.setframerate(8000)
+        w.writeframes(b"\x00" * 1600 * channels)
+    return buffer.getvalue()
 
 
 def _select_first_row(page: Page) -> None:
