@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from email.message import EmailMessage
 from email.utils import formataddr
 from enum import StrEnum
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import DAILY, MONTHLY, WEEKLY, rrule, rrulestr  # type: ignore[import-untyped]
@@ -527,7 +528,7 @@ def invitation_subject(user: User, title: str) -> str:
 
 
 def _reply(user: User, answer: str, title: str) -> str:
-    return f"mailto:{user.extension.email}?subject={answer}: {title}".replace(" ", "%20")
+    return f"mailto:{quote(user.extension.email, safe='@')}?subject={quote(f'{answer}: {title}', safe='')}"
 
 
 def invitation(store: Store, user: User, event_id: int, to: tuple[str, str], now: datetime) -> EmailMessage:

@@ -157,3 +157,21 @@ def test_conferencing_options_call_me_records_the_announcement(db: Path) -> None
     at.button(key="conf_call_me").click().run()
     assert not at.exception
     assert at.success[0].value == conference.CALL_ME_SENT
+
+
+@pytest.mark.req("AUTH-5")
+@pytest.mark.req("CONF-1")
+def test_another_organizer_does_not_see_the_users_events(db: Path) -> None:
+    _seed_events(db, datetime(2026, 11, 3, 10))
+    store = Store(db)
+    store.execute("UPDATE extension SET privileges = list_append(privileges, 'Conference') WHERE number = '7102'")
+    store.close()
+    at = AppTest.from_file(str(APP), default_timeout=30).run()
+    at.text_input(key="signin_extension").input("7102")
+    at.text_input(key="signin_password").input(SEED_PASSWORD)
+    at.button[0].click().run()
+    at.session_state["conf_month"] = MONTH
+    at.switch_page("app_pages/conference.py").run()
+    assert not at.exception
+    assert _rows(at) == []
+    assert [(r["Title"]) for r in _rows(_page())] == ["Seeded 1"]

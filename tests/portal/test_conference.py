@@ -298,6 +298,9 @@ def test_each_attendee_receives_the_invitation_with_an_ics_over_smtp(
     assert str(event["organizer"]) == "mailto:7104@example.com"
     assert str(event["summary"]) == "New phone model" and str(event["location"]) == "Ottawa"
     assert cal.walk("VTIMEZONE")  # the TZID is defined in the file
+    page = got.get_body(("html",))
+    assert page is not None
+    assert "mailto:7104@example.com?subject=Accept%3A%20New%20phone%20model" in page.get_content()
 
 
 @pytest.mark.req("CONF-4")
