@@ -93,7 +93,8 @@ def _prefill(status: str, index: int) -> None:
     st.session_state["hd_rule_schedule"] = rule.schedule
     st.session_state["hd_rule_from"] = [c.value for c in CallFrom if c in rule.applies_to]
     st.session_state["hd_rule_action"] = rule.action.value
-    st.session_state["hd_rule_target"] = rule.target
+    for a in Action:  # each action keeps its own target widget: no profile name in a number field
+        st.session_state[f"hd_rule_target_{a.name}"] = rule.target if a is rule.action else ""
     _open("rule", status, index)
 
 
@@ -169,6 +170,7 @@ def rule_dialog(status: str, index: int) -> None:
     """New... / Edit...: schedule, callers, action and its target (guide p.27)."""
     offer = ch.choices(store(), user)
     schedule = st.selectbox("Schedule", offer.schedules, key="hd_rule_schedule")
+    st.caption(offer.schedule_details.get(schedule or "", ""))  # the guide's "View": what the schedule covers
     sources = st.multiselect("Call from", [c.value for c in CallFrom], key="hd_rule_from")
     action = Action(st.selectbox("Action", [a.value for a in offer.actions], key="hd_rule_action"))
     targets = {
@@ -179,15 +181,14 @@ def rule_dialog(status: str, index: int) -> None:
     target = ""
     if action in targets:
         label, options = targets[action]
-        if st.session_state.get("hd_rule_target") not in options:
-            st.session_state["hd_rule_target"] = options[0] if options else None
-        target = st.selectbox(label, options, key="hd_rule_target") or ""
+        key = f"hd_rule_target_{action.name}"
+        if st.session_state.get(key) not in options:
+            st.session_state[key] = options[0] if options else None
+        target = st.selectbox(label, options, key=key) or ""
         if action is Action.PLAY_ANNOUNCEMENT:
             st.caption("New sound files: Sound files, below the call processes.")
     elif action is Action.FORWARD:
-        if not isinstance(st.session_state.get("hd_rule_target"), str):
-            st.session_state["hd_rule_target"] = ""
-        target = st.text_input("Forward to number", key="hd_rule_target")
+        target = st.text_input("Forward to number", key=f"hd_rule_target_{action.name}")
     if st.button("OK", type="primary", key="hd_rule_ok"):
         rule = Rule(schedule, frozenset(CallFrom(c) for c in sources), action, target)
         try:

@@ -87,6 +87,7 @@ class Choices:
     """What the rule dialog offers: schedules, actions and each action's targets."""
 
     schedules: tuple[str, ...]
+    schedule_details: dict[str, str]  # what each schedule covers (the guide's "View")
     actions: tuple[Action, ...]
     follow_me: tuple[str, ...]
     sound_files: tuple[str, ...]
@@ -192,8 +193,10 @@ def choices(store: Store, user: User) -> Choices:
     """Return what the rule dialog offers this user (Follow me and Forward only with the privilege)."""
     require_screen(user, Screen.CALL_HANDLING)
     forwarding = user.extension.can(Privilege.CALL_FORWARDING)
+    schedules = stored.schedules(store)
     return Choices(
-        tuple(stored.schedules(store)),
+        tuple(schedules),
+        schedules,
         tuple(a for a in RULE_ACTIONS if forwarding or a not in FORWARDING_ACTIONS),
         tuple(stored.follow_me(store, user.number)),
         tuple(str(f["name"]) for f in stored.sound_files(store, user.number)),

@@ -219,9 +219,10 @@ def delete_sound_file(store: Store, owner: str, sound_id: int) -> int:
     return len(rows)
 
 
-def schedules(store: Store) -> list[str]:
-    """Return the organisation's schedule names, sorted."""
-    return [str(r[0]) for r in store.execute("SELECT name FROM schedule ORDER BY name").fetchall()]
+def schedules(store: Store) -> dict[str, str]:
+    """Return the organisation's schedules, sorted by name: name -> description."""
+    rows = store.execute("SELECT name, description FROM schedule ORDER BY name").fetchall()
+    return {str(n): str(d) for n, d in rows}
 
 
 def auto_attendants(store: Store) -> list[str]:

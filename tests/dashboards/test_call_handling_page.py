@@ -10,6 +10,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from fvkit.domain.handling import Action
 from fvkit.store import Store
 from tests.conftest import SEED_PASSWORD
 
@@ -57,11 +58,12 @@ def _select(at: AppTest, key: str, *rows: int) -> AppTest:
 def _new_rule(at: AppTest, prefix: str, status: str, action: str, target: str | None = None) -> AppTest:
     at.button(key=f"hd_{prefix}_new").click().run()
     at.selectbox(key="hd_rule_schedule").select("all_day").run()
+    assert "Every day, all day" in [c.value for c in at.caption]  # the schedule's details
     at.selectbox(key="hd_rule_action").select(action).run()
     if target is not None and action == "Forward":
-        at.text_input(key="hd_rule_target").input(target).run()
+        at.text_input(key="hd_rule_target_FORWARD").input(target).run()
     elif target is not None:
-        at.selectbox(key="hd_rule_target").select(target).run()
+        at.selectbox(key=f"hd_rule_target_{Action(action).name}").select(target).run()
     at.button(key="hd_rule_ok").click().run()
     assert not _errors(at), _errors(at)
     return at
@@ -142,7 +144,8 @@ def test_new_move_edit_delete_rules(db: Path) -> None:
     at.button(key="hd_user_edit").click().run()
     assert at.selectbox(key="hd_rule_action").value == "Auto attendant"
     at.selectbox(key="hd_rule_action").select("Forward").run()
-    at.text_input(key="hd_rule_target").input("7103").run()
+    assert at.text_input(key="hd_rule_target_FORWARD").value == ""  # not the auto attendant's name
+    at.text_input(key="hd_rule_target_FORWARD").input("7103").run()
     at.button(key="hd_rule_ok").click().run()
     assert at.dataframe(key="hd_user_rules_NORMAL").value["Info"].tolist() == ["7103", "welcome_default"]
 
