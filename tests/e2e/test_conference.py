@@ -117,6 +117,7 @@ def test_create_an_event_see_it_in_the_calendar_edit_delete_and_refuse_a_stereo_
     dialog.get_by_role("button", name="Add Attendee").click()
     expect(dialog.get_by_text("Nathalie - nathalie@fortinet.example")).to_be_visible()
     page.locator(IDLE).wait_for()
+    page.screenshot(path=str(artifacts / "conference_event.png"))
     dialog.get_by_role("button", name="OK", exact=True).click()
 
     expect(page.get_by_text(f"Saved '{TITLE}'. Invitation sent to 1 attendee.")).to_be_visible(timeout=20_000)
