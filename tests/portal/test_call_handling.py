@@ -356,3 +356,22 @@ def test_follow_me_refuses_bad_profiles(
     with pytest.raises(ch.BadHandling, match=message):
         ch.save_follow_me(seeded_store, me, name, numbers)
     assert ch.follow_me_profiles(seeded_store, me) == ()
+
+
+@pytest.mark.req("HD-7")
+def test_parse_numbers_reads_one_number_a_line_with_its_ring_duration() -> None:
+    assert ch.parse_numbers("+1 408 555 0111, 25\n\n7103\n7104, 15s") == [
+        ("+1 408 555 0111", 25),
+        ("7103", 20),  # no duration: the default 20 s
+        ("7104", 15),
+    ]
+    with pytest.raises(ch.BadHandling, match="Number 1: the ring duration"):
+        ch.parse_numbers("7103, soon")
+
+
+@pytest.mark.req("HD-4")
+def test_rule_rows_show_the_default_action_of_a_default_rule(seeded_store: Store, me: User) -> None:
+    process = ch.add_rule(seeded_store, me, "Busy", Rule("lunch", frozenset({CallFrom.INTERNAL}), Action.DEFAULT))
+    assert ch.rule_rows(process) == [
+        {"Schedule": "lunch", "Call from": "Internal", "Action": "Default action", "Info": "(Voicemail)"}
+    ]
