@@ -13,11 +13,16 @@ CALENDAR = 'iframe[title="streamlit_calendar.calendar"]'
 TITLE = "E2E stand-up with 7102"
 
 
-def _list_titles(page: Page) -> list[str]:
-    """Read the Title column of the list under the calendar (glide column 2: 0 is the selection box)."""
-    page.locator(IDLE).wait_for()
+def _expect_listed(page: Page, title: str) -> None:
+    """Wait until the list under the calendar shows the title (glide column 2: 0 is the selection box)."""
     table = page.locator('[data-testid="stDataFrame"]').first
-    return table.locator("td[id^='glide-cell-2-']").all_inner_texts()
+    expect(table.locator("td[id^='glide-cell-2-']").filter(has_text=title)).to_have_count(1)
+
+
+def _expect_in_calendar(page: Page, title: str) -> None:
+    """Wait for the one calendar of this view (a view switch replaces its iframe), then the event in it."""
+    expect(page.locator(CALENDAR)).to_have_count(1)
+    expect(page.frame_locator(CALENDAR).get_by_text(title).first).to_be_visible()
 
 
 @pytest.mark.e2e
@@ -48,18 +53,18 @@ def test_create_a_reminder_with_a_guest_and_switch_views(
     expect(dialog.locator('[data-testid="stAudio"]')).to_have_count(1)  # the Default beep's Play
     dialog.get_by_role("button", name="OK").click()
     expect(page.get_by_text(f"Reminder '{TITLE}' saved.")).to_be_visible()
-    assert TITLE in _list_titles(page)
-    expect(page.frame_locator(CALENDAR).get_by_text(TITLE).first).to_be_visible()
+    _expect_listed(page, TITLE)
+    _expect_in_calendar(page, TITLE)
 
     for view in ("Agenda", "Day", "Week", "Month"):
         page.locator('[data-testid="stButtonGroup"]').get_by_role("radio", name=view, exact=True).click()
         expect(page.get_by_text(f"in this {view.lower()} view")).to_be_visible()
-        assert TITLE in _list_titles(page)
-        expect(page.frame_locator(CALENDAR).get_by_text(TITLE).first).to_be_visible()
+        _expect_listed(page, TITLE)
+        _expect_in_calendar(page, TITLE)
     page.locator('[data-testid="stButtonGroup"]').get_by_role("radio", name="Week", exact=True).click()
     expect(page.get_by_text("in this week view")).to_be_visible()
     page.locator(IDLE).wait_for()
-    expect(page.frame_locator(CALENDAR).get_by_text(TITLE).first).to_be_visible()
+    _expect_in_calendar(page, TITLE)
     page.screenshot(path=str(artifacts / "reminder.png"), full_page=True)
 
     # a click on the event opens it (REM-5: 7106's own, so editable) with the Default beep saved as GSM (REM-3)
