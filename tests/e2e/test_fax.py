@@ -100,6 +100,14 @@ def _attachment(path: Path) -> Path:
     return path
 
 
+def _type(page: Page, box: Locator, text: str) -> None:
+    """Fill a text box and leave it (Streamlit applies a value on blur), then wait for the rerun."""
+    box.fill(text)
+    box.press("Tab")
+    expect(box).to_have_value(text)
+    page.locator(IDLE).wait_for()
+
+
 def _button(page: Page, label: str) -> Locator:
     """Return the visible button with this label (Streamlit draws a hidden twin of buttons with help)."""
     return page.get_by_role("button", name=label, exact=True).filter(visible=True)
@@ -122,19 +130,27 @@ def test_send_a_fax_then_download_it_from_sent(
 
     dialog = page.get_by_role("dialog")
     expect(dialog.get_by_text("Cover sheet type")).to_be_visible()
-    dialog.get_by_role("textbox", name="To").fill("+1 604 555 0100")
-    dialog.get_by_role("textbox", name="From").fill("Ann Lee")
-    dialog.get_by_role("textbox", name="Subject").fill("Purchase order 42")
-    dialog.get_by_role("textbox", name="Company").fill("Acme Supplies")
-    dialog.get_by_role("textbox", name="Comments").fill("Please sign page 2.")
+    for label, text in (
+        ("To", "+1 604 555 0100"),
+        ("From", "Ann Lee"),
+        ("Subject", "Purchase order 42"),
+        ("Company", "Acme Supplies"),
+        ("Comments", "Please sign page 2."),
+    ):
+        _type(page, dialog.get_by_role("textbox", name=label), text)
     dialog.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(_attachment(tmp_path / "po.pdf"))
     expect(dialog.get_by_text("po.pdf")).to_be_visible()
     dialog.get_by_text("Advanced").click()
-    dialog.get_by_role("textbox", name="Station ID").fill("FV-E2E")
-    page.locator(IDLE).wait_for()
+    _type(page, dialog.get_by_role("textbox", name="Station ID"), "FV-E2E")
+    expect(dialog.get_by_text("Advanced")).to_be_visible()
+    for label in ("To", "From", "Subject", "Company", "Comments"):  # every value kept across the reruns
+        expect(dialog.get_by_role("textbox", name=label)).not_to_have_value("")
+    page.wait_for_timeout(500)  # the expander's opening animation
+    page.screenshot(path=artifacts / "fax-new.png", full_page=True)
     _button(page, "Send").click()
 
-    expect(page.get_by_text("Fax sent to 16045550100: 3 page(s).")).to_be_visible()
+    # building the PDF takes a moment on a busy machine
+    expect(page.get_by_text("Fax sent to 16045550100: 3 page(s).")).to_be_visible(timeout=20_000)
     expect(page.get_by_role("dialog")).to_have_count(0)
     page.locator(IDLE).wait_for()
     expect(page.get_by_text("1-1 of 1", exact=True)).to_be_visible()
