@@ -77,11 +77,12 @@ def _is_pdf(content: bytes) -> bool:
 def _pdf_pages(name: str, content: bytes) -> int:
     try:
         reader = PdfReader(io.BytesIO(content))
-        if reader.is_encrypted:
-            raise FaxFileRefused(f"{name} is a password-protected PDF.")
-        pages = len(reader.pages)
+        encrypted = reader.is_encrypted
+        pages = 0 if encrypted else len(reader.pages)
     except _PDF_ERRORS as err:
         raise FaxFileRefused(f"{name} is a damaged PDF file.") from err
+    if encrypted:
+        raise FaxFileRefused(f"{name} is a password-protected PDF.")
     if pages < 1:
         raise FaxFileRefused(f"{name} has no pages.")
     return pages
@@ -104,7 +105,8 @@ def check_file(name: str, content: bytes, max_bytes: int | None = None) -> FaxFi
     if not content:
         raise FaxFileRefused(f"{name} is empty.")
     if len(content) > limit:
-        raise FaxFileRefused(f"{name} is larger than {limit // limits.MB} MB.")
+        most = f"{limit // limits.MB} MB" if limit >= limits.MB else f"{limit} bytes"
+        raise FaxFileRefused(f"{name} is larger than {most}.")
     if _is_pdf(content):
         return FaxFile(name, content, PDF, _pdf_pages(name, content))
     _check_jpeg(name, content)  # or says what it is when Pillow knows it (a PNG, a GIF ...)
@@ -213,7 +215,7 @@ def send_fax(
     line = f"{local:%Y-%m-%d %H:%M}  FROM: {origin}  TO: {number}  {header.strip()}".strip()
     try:
         pdf, total = assemble([first, *(_as_pdf(f) for f in files)], line)
-    except _PDF_ERRORS as err:  # pages that opened but cannot be copied or stamped
+    except (*_PDF_ERRORS, OSError) as err:  # files that opened but cannot be converted, joined or stamped
         raise FaxFileRefused(f"The attachments could not be made into a fax: {err}") from err
     return SentFax(fax.record_sent(store, user, number, pdf, total, now), total)
 

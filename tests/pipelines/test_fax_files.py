@@ -8,7 +8,7 @@ from datetime import datetime
 import pytest
 from fpdf import FPDF
 from PIL import Image
-from pypdf import PdfReader
+from pypdf import PdfReader, PdfWriter
 
 from fvkit.domain import limits
 from fvkit.portal import auth
@@ -30,6 +30,15 @@ def pdf_bytes(pages: int, text: str = "Attachment") -> bytes:
         pdf.add_page()
         pdf.cell(text=f"{text} page {n}")
     return bytes(pdf.output())
+
+
+def locked_pdf() -> bytes:
+    """Return a one-page PDF that needs a password to open."""
+    writer = PdfWriter(clone_from=io.BytesIO(pdf_bytes(1)))
+    writer.encrypt("secret")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def image_bytes(fmt: str, size: tuple[int, int] = (300, 200)) -> bytes:
@@ -68,6 +77,7 @@ def test_check_file_accepts_pdf_and_jpeg_by_content() -> None:
         ("broken.pdf", b"%PDF-1.7\n garbage that is no PDF", "damaged PDF"),
         ("fake.jpg", b"\xff\xd8\xff\xe0 not really a jpeg", "neither a PDF nor a JPEG"),
         ("empty.pdf", b"", "empty"),
+        ("locked.pdf", locked_pdf(), "password-protected PDF"),
     ],
 )
 def test_send_fax_refuses_bad_attachments_and_stores_nothing(
@@ -92,7 +102,7 @@ def test_send_fax_oversized_attachment_refused(seeded_store: Store, monkeypatch:
     monkeypatch.setattr(fax, "ATTACHMENT_MAX_BYTES", 1000)
     user = auth.acting_as(seeded_store, SENDER)
     before = counts(seeded_store)
-    with pytest.raises(FaxFileRefused, match="larger than"):
+    with pytest.raises(FaxFileRefused, match=r"big\.pdf is larger than 1000 bytes"):
         fax.send_fax(
             seeded_store, user, to="6045550100", attachments=[("big.pdf", pdf_bytes(5))], cover=DynamicCover(), now=NOW
         )
