@@ -10,6 +10,7 @@ from fvkit.domain.screens import ScreenRule, allowed_screens
 from fvkit.portal.auth import User
 from fvkit.store import accounts
 from fvkit.store.db import Store
+from fvkit.store.notifications import dnd_extensions
 
 #: guide p.10 item 2: the portal documentation in HTML and PDF.
 HELP_URL = "https://docs.fortinet.com/product/fortivoice-cloud"
@@ -33,9 +34,8 @@ def menu(user: User) -> tuple[ScreenRule, ...]:
 def header(store: Store, user: User) -> Header:
     """Return the header: display name, extension number and current status (HOME-2)."""
     label, since = accounts.extension_status(store, user.number)
-    return Header(
-        display_name=user.extension.display_name,
-        number=user.number,
-        status=ExtensionStatus(label),
-        status_at=since,
-    )
+    status = ExtensionStatus(label)
+    # Do not disturb set in Call Handling shows at once, live traffic or not (guide p.10)
+    if status is not ExtensionStatus.DND and user.number in dnd_extensions(store):
+        status = ExtensionStatus.DND
+    return Header(display_name=user.extension.display_name, number=user.number, status=status, status_at=since)

@@ -22,6 +22,7 @@ from fvkit.media.mail import Attachment, MailSettings, compose, deliver
 from fvkit.sim.compiled import PathTable
 from fvkit.sim.engine import LineState, place, targets
 from fvkit.sim.media import voicemail_wav
+from fvkit.sim.reminders import fire_due_reminders
 from fvkit.sim.run import Router
 from fvkit.sim.settings import load_settings
 from fvkit.sim.traffic import Mix, arrivals_between, draw, to_micros
@@ -93,6 +94,8 @@ class LiveTraffic:
             self._track(cdr)
             if self.mail is not None:
                 emails = self._notify(rows, now)
+        # reminders falling due in this step call their guests (REM-6); fired ones are recorded
+        fire_due_reminders(self.store, self.clock, now, seed=self.seed)
         self.clock = now
         statuses = self._statuses(t1, now)
         return Step(calls, statuses, emails)

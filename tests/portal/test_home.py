@@ -10,6 +10,8 @@ import pytest
 from fvkit.domain.calls import ExtensionStatus
 from fvkit.domain.screens import Screen
 from fvkit.portal import auth, home
+from fvkit.portal.auth import acting_as
+from fvkit.portal.home import header
 from fvkit.store.db import Store
 
 UserOf = Callable[[str], auth.User]
@@ -76,3 +78,14 @@ def test_header_reads_the_status_afresh(store: Store, user_of: UserOf) -> None:
     )
     refreshed = home.header(store, user)
     assert (refreshed.status, refreshed.status_at) == (ExtensionStatus.RINGING, at)
+
+
+@pytest.mark.req("HOME-2")
+@pytest.mark.req("HD-1")
+def test_header_shows_dnd_as_soon_as_call_handling_turns_it_on(seeded_store: Store) -> None:
+    user = acting_as(seeded_store, "7101")
+    seeded_store.execute("UPDATE extension SET status = 'Not in use' WHERE number = '7101'")
+    seeded_store.execute("UPDATE handling SET dnd = false WHERE owner = '7101'")
+    assert header(seeded_store, user).status.value == "Not in use"
+    seeded_store.execute("UPDATE handling SET dnd = true WHERE owner = '7101'")
+    assert header(seeded_store, user).status.value == "DND"

@@ -126,3 +126,20 @@ def test_no_email_for_users_who_chose_none(seeded_store: Store, tmp_path: object
     live = LiveTraffic(seeded_store, BUSY_HOUR, seed=11, calls_per_user_day=300, mail=mail)
     step = live.advance(BUSY_HOUR + timedelta(minutes=30))
     assert step.calls and step.emails == ()
+
+
+@pytest.mark.req("REM-6")
+@pytest.mark.req("SIM-5")
+def test_a_reminder_due_during_a_live_step_calls_its_guest_once(seeded_store: Store) -> None:
+    at = BUSY_HOUR + timedelta(minutes=5)
+    seeded_store.execute(
+        "INSERT INTO reminder (id, owner, title, description, location, starts, rrule, audio, audio_sha256) "
+        "VALUES (9001, '7101', 'Stand-up', '', '', ?, '', 'Default', NULL)",
+        [at],
+    )
+    seeded_store.execute("INSERT INTO reminder_guest VALUES (9001, '7102', false)")
+    live = LiveTraffic(seeded_store, BUSY_HOUR, seed=3, calls_per_user_day=0)
+    live.advance(BUSY_HOUR + timedelta(minutes=10))
+    live.advance(BUSY_HOUR + timedelta(minutes=20))
+    calls = seeded_store.execute("SELECT src, dst, start FROM calls WHERE dst = '7102' AND start = ?", [at]).fetchall()
+    assert calls == [("7101", "7102", at)]
