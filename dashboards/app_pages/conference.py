@@ -12,7 +12,7 @@ from streamlit_calendar import calendar
 from dashboards.session import current_user, store
 from dashboards.toolbar import page_toolbar
 from fvkit.domain.screens import Screen
-from fvkit.portal import conference
+from fvkit.portal import conference, conference_options
 from fvkit.portal.auth import PermissionDenied
 from fvkit.portal.conference import Attendee, BadEvent, EventForm, OrganizerPin, Repeat
 
@@ -197,20 +197,20 @@ def delete_dialog(event_id: int) -> None:
 def options_dialog(_: object = None) -> None:
     """The conference announcement (CONF-5, guide p.38-39): Call me or Upload."""
     st.write("The greeting attendees hear after they enter the conference ID.")
-    current = conference.announcement_audio(store(), user)
+    current = conference_options.announcement_audio(store(), user)
     if current is not None:
         st.audio(current, format="audio/wav")
     else:
         st.caption("No announcement yet.")
     if st.button("📞 Call me", key="conf_call_me", help="Your phone rings; follow the prompts to record"):
-        st.session_state["conf_options_notice"] = conference.call_me_announcement(store(), user, _now())
+        st.session_state["conf_options_notice"] = conference_options.call_me_announcement(store(), user, _now())
         st.rerun()
     upload = st.file_uploader(
         "Upload", key="conf_upload", help="WAV, mono, 8 kHz (8000 Hz), 16-bit PCM (guide p.39)", type=None
     )
     if upload is not None and st.button("Save upload", key="conf_upload_ok"):
         try:
-            conference.upload_announcement(store(), user, upload.getvalue(), _now())
+            conference_options.upload_announcement(store(), user, upload.getvalue(), _now())
         except BadEvent as err:
             st.error(str(err))
         else:

@@ -21,6 +21,7 @@ from icalendar import Calendar
 
 from fvkit.media.mail import MailSettings
 from fvkit.portal import conference as conf
+from fvkit.portal import conference_options
 from fvkit.portal.auth import PermissionDenied, User
 from fvkit.portal.conference import Attendee, BadEvent, EventForm, OrganizerPin, Repeat
 from fvkit.store import conferences as stored
@@ -384,8 +385,8 @@ def test_an_announcement_that_is_not_mono_8khz_16bit_pcm_wav_is_refused_with_the
 ) -> None:
     user = user_of(ORGANIZER)
     with pytest.raises(BadEvent, match=reason):
-        conf.upload_announcement(store, user, data, now)
-    assert conf.announcement_audio(store, user) is None
+        conference_options.upload_announcement(store, user, data, now)
+    assert conference_options.announcement_audio(store, user) is None
 
 
 @pytest.mark.req("CONF-5")
@@ -394,9 +395,9 @@ def test_an_announcement_is_uploaded_or_recorded_by_call_me(
 ) -> None:
     user = user_of(ORGANIZER)
     good = _wav()
-    conf.upload_announcement(store, user, good, now)
-    assert conf.announcement_audio(store, user) == good
-    assert conf.call_me_announcement(store, user, now) == conf.CALL_ME_SENT
-    recorded = conf.announcement_audio(store, user)
+    conference_options.upload_announcement(store, user, good, now)
+    assert conference_options.announcement_audio(store, user) == good
+    assert conference_options.call_me_announcement(store, user, now) == conf.CALL_ME_SENT
+    recorded = conference_options.announcement_audio(store, user)
     assert recorded is not None and recorded[:4] == b"RIFF" and recorded != good
-    conf.check_announcement(recorded)  # what "Call me" records meets the same requirements
+    conference_options.check_announcement(recorded)  # what "Call me" records meets the same requirements
