@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo
 import click
 
 from fvkit.domain.prefs import DEFAULT_TIME_ZONE
+from fvkit.media.mail import MailSettings, deliver
+from fvkit.portal.welcome import welcome
 from fvkit.sim.run import Options, simulate
 from fvkit.store import Store, StoreLocked
 from fvkit.store.accounts import get_extension, portal_users, set_password_hash
@@ -148,6 +150,23 @@ def set_password(db: str, ext: str, password: str) -> None:
     set_password_hash(store, ext, hash_secret(password))
     store.close()
     click.echo(f"password set for {ext}")
+
+
+@users.command(name="welcome")
+@click.option("--db", default=DEFAULT_DB, show_default=True, help="DuckDB file.")
+@click.option("--portal-url", default="http://localhost:8501", show_default=True, help="Link in the email.")
+@click.argument("ext")
+def send_welcome(db: str, portal_url: str, ext: str) -> None:
+    """Email an extension its welcome (portal link, extension, a new password)."""
+    store = open_store(db)
+    try:
+        msg = welcome(store, ext, portal_url, datetime.now(UTC).replace(tzinfo=None))
+        where = deliver(msg, MailSettings.from_env())
+    except (LookupError, PermissionError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        store.close()
+    click.echo(f"welcome email for {ext} sent to {msg['To']} ({where})")
 
 
 @main.command()
