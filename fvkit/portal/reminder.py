@@ -17,7 +17,7 @@ from fvkit.domain.screens import Screen
 from fvkit.media.audio import audio_info, render_message
 from fvkit.portal.auth import PermissionDenied, User, require_screen
 from fvkit.portal.display import local_time
-from fvkit.sim.reminders import occurrences
+from fvkit.sim.reminders import occurrences, owner_zone
 from fvkit.store import blobs
 from fvkit.store import reminders as rows
 from fvkit.store.db import Store
@@ -264,7 +264,7 @@ def in_view(store: Store, user: User, view: str, day: date) -> list[Occurrence]:
     for row in rows.visible(store, user.number):
         starts = row["starts"]
         assert isinstance(starts, datetime)
-        for t in occurrences(starts, str(row["rrule"]), since, until):
+        for t in occurrences(starts, str(row["rrule"]), since, until, owner_zone(store, str(row["owner"]))):
             local = _to_local(t, user.time_zone)
             found.append(
                 (

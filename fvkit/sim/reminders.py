@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr  # type: ignore[import-untyped]
 
+from fvkit.domain.prefs import DEFAULT_TIME_ZONE
 from fvkit.sim.live import Behaviour, CannotDial, place_call
 from fvkit.sim.run import Router
 from fvkit.store import Store
 from fvkit.store import reminders as rows
+from fvkit.store.accounts import user_time_zone
+from fvkit.store.org import organisation
 
 #: Caller ID of reminders the system set: they have no owner extension to call from.
 #: NOTE: our choice; the guide does not say what number a system reminder shows.
@@ -32,17 +36,41 @@ class ReminderCall:
     note: str = ""
 
 
-def occurrences(starts: datetime, rule: str, since: datetime, until: datetime) -> list[datetime]:
-    """Return the start times (naive UTC) of a reminder in [since, until)."""
+def _local(t: datetime, zone: str) -> datetime:
+    return t.replace(tzinfo=UTC).astimezone(ZoneInfo(zone)).replace(tzinfo=None)
+
+
+def _utc(t: datetime, zone: str) -> datetime:
+    return t.replace(tzinfo=ZoneInfo(zone)).astimezone(UTC).replace(tzinfo=None)
+
+
+def occurrences(starts: datetime, rule: str, since: datetime, until: datetime, zone: str = "UTC") -> list[datetime]:
+    """Return the start times (naive UTC) of a reminder in [since, until).
+
+    The rule repeats in the owner's local time `zone`, so a 09:00 daily reminder stays at
+    09:00 across a daylight-saving change.
+    """
     if not rule:
         return [starts] if since <= starts < until else []
-    recurrence = rrulestr(rule, dtstart=starts)
+    recurrence = rrulestr(rule, dtstart=_local(starts, zone))
     found: list[datetime] = []
-    for t in recurrence.xafter(since, count=MAX_OCCURRENCES, inc=True):
+    for local in recurrence.xafter(_local(since, zone) - timedelta(hours=2), count=MAX_OCCURRENCES, inc=True):
+        t = _utc(local, zone)
         if t >= until:
             break
-        found.append(t)
+        if t >= since:
+            found.append(t)
     return found
+
+
+def owner_zone(store: Store, owner: str) -> str:
+    """Return the time zone a reminder's times are set in: its owner's, or the organisation's."""
+    if owner != "system":
+        return user_time_zone(store, owner)
+    try:
+        return str(organisation(store)["time_zone"])
+    except LookupError:  # a store holding reminders but no organisation row
+        return DEFAULT_TIME_ZONE
 
 
 def fire_due_reminders(store: Store, since: datetime, until: datetime, *, seed: int = 0) -> list[ReminderCall]:
@@ -57,7 +85,8 @@ def fire_due_reminders(store: Store, since: datetime, until: datetime, *, seed: 
         starts = r["starts"]
         assert isinstance(starts, datetime)
         done = rows.fired(store, rid)
-        due = [t for t in occurrences(starts, str(r["rrule"]), since, until) if t not in done]
+        zone = owner_zone(store, str(r["owner"]))
+        due = [t for t in occurrences(starts, str(r["rrule"]), since, until, zone) if t not in done]
         for t in due:
             guest_list = rows.guests(store, rid)
             if not rows.mark_fired(store, rid, t, t, len(guest_list)):
