@@ -12,8 +12,9 @@ import streamlit as st
 
 from dashboards import session
 from fvkit.domain.calls import ExtensionStatus
+from fvkit.domain.prefs import DEFAULT_THEME, THEME_COLORS, Theme
 from fvkit.domain.screens import SCREENS
-from fvkit.portal import auth, home
+from fvkit.portal import auth, home, preferences
 from fvkit.store import StoreLocked
 
 PAGES = Path(__file__).parent / "app_pages"
@@ -72,6 +73,18 @@ def draw_header(user: auth.User, home_page: st.Page) -> None:
         st.button("🔄", key="hdr_refresh", help="Refresh the extension status", type="tertiary")
 
 
+def apply_theme(user: auth.User) -> None:
+    """Colour the portal with the user's Display Preference > Theme (guide p.57, PREF-5)."""
+    color = THEME_COLORS.get(Theme(preferences.display(session.store(), user).theme), THEME_COLORS[DEFAULT_THEME])
+    st.html(
+        "<style>"
+        f'[data-testid="stBaseButton-primary"] {{ background-color: {color}; border-color: {color}; }}'
+        f'[data-testid="stHeadingWithActionElements"] h3 {{ color: {color}; }}'
+        f'[data-testid="stSidebarNavLink"][aria-current="page"] span {{ color: {color}; }}'
+        "</style>"
+    )
+
+
 def login_pages() -> list[st.Page]:
     """Return the login form under the login URL and under every page's URL.
 
@@ -111,6 +124,7 @@ def main() -> None:
     session.write_pending_cookie()
     pages = pages_for(user)
     current = st.navigation(pages)
+    apply_theme(user)
     draw_header(user, pages[0])
     current.run()
 

@@ -51,7 +51,16 @@ class Theme(StrEnum):
     GREEN = "Green"
     BLUE = "Blue"
     RED = "Red"
-    DARK = "Dark"
+    ORANGE = "Orange"
+
+
+#: the accent colour each theme gives the portal (guide p.57 names only the default, Green)
+THEME_COLORS: dict[Theme, str] = {
+    Theme.GREEN: "#2e7d32",
+    Theme.BLUE: "#1565c0",
+    Theme.RED: "#c62828",
+    Theme.ORANGE: "#ef6c00",
+}
 
 
 DEFAULT_THEME = Theme.GREEN  # guide p.57
@@ -60,7 +69,8 @@ DEFAULT_WEB_LANGUAGE = "English"  # guide p.57
 DEFAULT_TIME_ZONE = "America/Los_Angeles"
 DEFAULT_TIME_ZONE_LABEL = "GMT -8:00 Pacific Time US & Canada"
 
-WEB_LANGUAGES = ("English", "French", "Spanish", "Chinese Simplified", "Japanese")
+# NOTE: the portal's text exists in English only, so that is the one web language offered
+WEB_LANGUAGES = ("English",)
 PHONE_LANGUAGES = ("English", "French", "Spanish", "German", "Portuguese")
 
 #: Display labels for the time zones offered, in the guide's style, by IANA zone.

@@ -143,13 +143,15 @@ def test_time_zone_saved_applies_at_once_to_call_history(db: Path) -> None:
     before = at.dataframe[0].value["Start"].iloc[-1]
     at.switch_page("app_pages/preferences.py").run()
     at.selectbox(key="pref_time_zone").select("Asia/Tokyo")
-    at.selectbox(key="pref_theme").select("Dark")
+    at.selectbox(key="pref_theme").select("Orange")
     _click(at, "FormSubmitter:pref_display_form-OK")
     assert "GMT +9:00 Tokyo" in _notice(at)
-    assert _query(db, "SELECT time_zone, theme FROM preference WHERE owner = ?") == ("Asia/Tokyo", "Dark")
+    assert _query(db, "SELECT time_zone, theme FROM preference WHERE owner = ?") == ("Asia/Tokyo", "Orange")
     at.switch_page("app_pages/call_history.py").run()
     after = at.dataframe[0].value["Start"].iloc[-1]
     assert before != after and after[11:13] == f"{(int(before[11:13]) + 16) % 24:02d}"  # PDT -> JST
+    styles = " ".join(h.proto.body for h in at.get("html"))
+    assert "#ef6c00" in styles and "#2e7d32" not in styles  # the Orange theme colours the portal
 
 
 @pytest.mark.req("PREF-6")

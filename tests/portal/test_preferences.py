@@ -185,7 +185,7 @@ def test_display_defaults_for_a_user_who_never_saved(store: Store, user_of: Call
 def test_time_zone_change_shifts_every_time_in_call_history(db: Store, juliet: User) -> None:
     q = call_history.query(juliet)
     before = call_history.list_page(db, juliet, q).rows["Start"][0]
-    new = prefs.Display("French", "Japanese", Theme.DARK, "Asia/Tokyo")
+    new = prefs.Display("French", "English", Theme.ORANGE, "Asia/Tokyo")
     tokyo = prefs.save_display(db, juliet, new)
     assert tokyo.time_zone == "Asia/Tokyo" and prefs.display(db, tokyo) == new
     after = call_history.list_page(db, tokyo, q).rows["Start"][0]
