@@ -17,7 +17,7 @@ from fvkit.sim.people import build_people
 from fvkit.sim.settings import Settings, load_settings
 from fvkit.sim.traffic import Draws, Mix, arrivals, draw, to_micros
 from fvkit.store import Store
-from fvkit.store.org import get_state, has_organisation, organisation, save_organisation, set_state
+from fvkit.store.org import MESSAGE_COUNTER, get_state, has_organisation, organisation, save_organisation, set_state
 
 CALL_TABLES = ("cdr", "flow_event", "voicemail", "recording", "fax")
 POOL_SIZE = 4000  # outside numbers that call and are called
@@ -138,7 +138,7 @@ class Router:
         # the next message id at the same moment (live mode) cannot be handed the same one.
         with store.transaction():  # this thread's writes below all run inside it
             first_seq = get_state(store, "next_seq", 1)
-            first_media = get_state(store, "last_media_id", 0)
+            first_media = get_state(store, MESSAGE_COUNTER, 0)
             rows = expand(routed, self.table, self.settings, self.tg, self.names, first_seq, first_media, seed)
             last_media = int(rows.pop("_next_media_id").column("id")[0].as_py())
             until = max(until_us, get_state(store, "simulated_until", 0))
@@ -151,5 +151,5 @@ def _write(store: Store, rows: dict[str, pa.Table], next_seq: int, last_media: i
     for name in CALL_TABLES:
         if name in rows and rows[name].num_rows:
             store.append(name, rows[name])
-    for key, value in (("next_seq", next_seq), ("last_media_id", last_media), ("simulated_until", until_us)):
+    for key, value in (("next_seq", next_seq), (MESSAGE_COUNTER, last_media), ("simulated_until", until_us)):
         set_state(store, key, value)

@@ -9,15 +9,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-import duckdb
 import pyarrow as pa
 
 from fvkit.store.db import Store
+from fvkit.store.org import take_message_ids
 
 #: the simulator's counter of voicemail, recording and fax ids (fvkit.sim.run); a fax the
 #: portal writes takes its id from it too, so traffic simulated later never reuses that id
-_MEDIA_COUNTER = "last_media_id"
-
 _COLUMNS = "id, owner, box, remote_number, remote_name, time, pages, status, blob_sha256"
 
 
@@ -44,29 +42,6 @@ def fax_rows(store: Store, ids: list[int]) -> list[dict[str, Any]]:
     return list(table.to_pylist())
 
 
-def _next_ids(cur: duckdb.DuckDBPyConnection, count: int) -> list[int]:
-    """Take `count` ids from the shared message counter (inside the caller's transaction)."""
-    # fetchall, not fetchone: DuckDB refuses the next statement while a result is half-read.
-    last = int(
-        cur.execute(
-            "SELECT greatest("
-            "coalesce((SELECT value FROM sim_state WHERE key = ?), 0), "
-            "coalesce((SELECT max(id) FROM recording), 0), "
-            "coalesce((SELECT max(id) FROM voicemail), 0), "
-            "coalesce((SELECT max(id) FROM fax), 0), "
-            "coalesce((SELECT max(id) FROM cover_page), 0))",
-            [_MEDIA_COUNTER],
-        ).fetchall()[0][0]
-    )
-    ids = [last + n for n in range(1, count + 1)]
-    if ids:
-        cur.execute(
-            "INSERT INTO sim_state VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            [_MEDIA_COUNTER, ids[-1]],
-        )
-    return ids
-
-
 def add_sent(
     store: Store,
     owner: str,
@@ -78,7 +53,7 @@ def add_sent(
 ) -> int:
     """Write a fax the owner sent (its PDF already stored as a blob); return its id."""
     with store.transaction() as cur:
-        (new,) = _next_ids(cur, 1)
+        (new,) = take_message_ids(cur, 1)
         cur.execute(
             "INSERT INTO fax (id, owner, box, linkedid, remote_number, remote_name, time, pages, status, "
             "seed, blob_sha256) VALUES (?, ?, 'Sent', ?, ?, '', ?, ?, ?, 0, ?)",
@@ -114,7 +89,7 @@ def copy_faxes(
             "ORDER BY list_position(?::BIGINT[], id)",
             [owners, ids, ids],
         ).fetchall()
-        new_ids = _next_ids(cur, len(found))
+        new_ids = take_message_ids(cur, len(found))
         for (old,), new in zip(found, new_ids, strict=True):
             cur.execute(
                 "INSERT INTO fax (id, owner, box, linkedid, remote_number, remote_name, time, pages, status, "
@@ -171,7 +146,7 @@ def list_cover_pages(store: Store, owner: str) -> pa.Table:
 def add_cover_page(store: Store, owner: str, name: str, description: str, blob_sha256: str) -> int:
     """Write a cover page of the owner's (its file already stored as a blob); return its id."""
     with store.transaction() as cur:
-        (new,) = _next_ids(cur, 1)
+        (new,) = take_message_ids(cur, 1)
         cur.execute(
             "INSERT INTO cover_page (id, owner, name, description, blob_sha256) VALUES (?, ?, ?, ?, ?)",
             [new, owner, name, description, blob_sha256],

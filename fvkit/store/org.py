@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import duckdb
 import pyarrow as pa
 
 from fvkit.store.db import Store
@@ -78,3 +79,31 @@ def set_state(store: Store, key: str, value: int) -> None:
         "INSERT INTO sim_state VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         [key, value],
     )
+
+
+MESSAGE_COUNTER = "last_media_id"  # voicemail, recording, fax and cover-page ids share it
+
+
+def take_message_ids(cur: duckdb.DuckDBPyConnection, count: int) -> list[int]:
+    """Take `count` new ids from the shared message counter, inside the caller's transaction.
+
+    Never below an id already stored, so rows written before the counter existed stay unique.
+    """
+    last = int(
+        cur.execute(  # fetchall: DuckDB 2 refuses the next statement while a result is half-read
+            "SELECT greatest("
+            "coalesce((SELECT value FROM sim_state WHERE key = ?), 0), "
+            "coalesce((SELECT max(id) FROM recording), 0), "
+            "coalesce((SELECT max(id) FROM voicemail), 0), "
+            "coalesce((SELECT max(id) FROM fax), 0), "
+            "coalesce((SELECT max(id) FROM cover_page), 0))",
+            [MESSAGE_COUNTER],
+        ).fetchall()[0][0]
+    )
+    ids = [last + n for n in range(1, count + 1)]
+    if ids:
+        cur.execute(
+            "INSERT INTO sim_state VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [MESSAGE_COUNTER, ids[-1]],
+        )
+    return ids

@@ -10,10 +10,10 @@ import pyarrow as pa
 
 from fvkit.domain.org import ExtensionType
 from fvkit.store.db import Store
+from fvkit.store.org import take_message_ids
 
 #: the simulator's counter of voicemail, recording and fax ids (fvkit.sim.run); a forwarded
 #: copy takes its id from it too, so traffic simulated later never reuses that id
-_MEDIA_COUNTER = "last_media_id"
 
 
 def list_recordings(store: Store, owner: str, limit: int, offset: int = 0) -> pa.Table:
@@ -56,23 +56,12 @@ def forward_recordings(store: Store, owner: str, ids: list[int], to: str) -> lis
         The copies' new ids, in the order of `ids`.
     """
     with store.transaction() as cur:
-        # fetchall, not fetchone: DuckDB 2 refuses the next statement while a result is half-read.
-        last = int(
-            cur.execute(
-                "SELECT greatest("
-                "coalesce((SELECT value FROM sim_state WHERE key = ?), 0), "
-                "coalesce((SELECT max(id) FROM recording), 0), "
-                "coalesce((SELECT max(id) FROM voicemail), 0), "
-                "coalesce((SELECT max(id) FROM fax), 0))",
-                [_MEDIA_COUNTER],
-            ).fetchall()[0][0]
-        )
         found = cur.execute(
             "SELECT id FROM recording WHERE owner = ? AND id IN (SELECT unnest(?::BIGINT[])) "
             "ORDER BY list_position(?::BIGINT[], id)",
             [owner, ids, ids],
         ).fetchall()
-        new_ids = [last + n for n in range(1, len(found) + 1)]
+        new_ids = take_message_ids(cur, len(found))
         for (old,), new in zip(found, new_ids, strict=True):
             cur.execute(
                 "INSERT INTO recording (id, owner, linkedid, peer, peer_name, started, duration, paused, "
@@ -80,11 +69,6 @@ def forward_recordings(store: Store, owner: str, ids: list[int], to: str) -> lis
                 "SELECT ?, ?, linkedid, peer, peer_name, started, duration, paused, owner, seed, script "
                 "FROM recording WHERE id = ? AND owner = ?",
                 [new, to, old, owner],
-            )
-        if new_ids:
-            cur.execute(
-                "INSERT INTO sim_state VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                [_MEDIA_COUNTER, new_ids[-1]],
             )
     return new_ids
 

@@ -27,6 +27,7 @@ from fvkit.domain.prefs import (
 )
 from fvkit.store import blobs
 from fvkit.store.db import Store
+from fvkit.store.org import take_message_ids
 
 #: the list filter as SQL (guide p.17): Inbox is the new ones, Old the listened-to ones
 _BOX_SQL = {
@@ -38,8 +39,6 @@ _BOX_SQL = {
 #: the flags Mark As ... sets (guide p.18)
 FLAGS = ("is_new", "urgent")
 #: the simulator's counter of voicemail, recording and fax ids (fvkit.sim.run)
-_MEDIA_ID_KEY = "last_media_id"
-
 
 # --- shared boxes (VM-2) -------------------------------------------------------------
 
@@ -164,26 +163,13 @@ def forward(store: Store, owners: Sequence[str], ids: Sequence[int], target: str
             "AND owner IN (SELECT unnest(?::VARCHAR[])) ORDER BY list_position(?::BIGINT[], id)",
             [wanted, list(owners), wanted],
         ).fetchall()
-        last = cur.execute(
-            "SELECT greatest((SELECT coalesce(max(value), 0) FROM sim_state WHERE key = ?), "
-            "(SELECT coalesce(max(id), 0) FROM voicemail), (SELECT coalesce(max(id), 0) FROM recording), "
-            "(SELECT coalesce(max(id), 0) FROM fax))",
-            [_MEDIA_ID_KEY],
-        ).fetchall()[0][0]
-        next_id = int(last)
-        for (source,) in found:
-            next_id += 1
+        for (source,), next_id in zip(found, take_message_ids(cur, len(found)), strict=True):
             cur.execute(
                 "INSERT INTO voicemail SELECT ?, ?, linkedid, caller, caller_name, received, duration, "
                 "urgent, true, owner, seed, script FROM voicemail WHERE id = ?",
                 [next_id, target, int(source)],
             )
             new_ids.append(next_id)
-        if new_ids:
-            cur.execute(
-                "INSERT INTO sim_state VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                [_MEDIA_ID_KEY, next_id],
-            )
     return new_ids
 
 
