@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,6 +11,7 @@ from typing import Any
 import pytest
 
 from fvkit.store.db import Store
+from tests.e2e.portal import serve
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts" / "e2e"
@@ -78,62 +75,11 @@ def names(e2e_db: Path) -> dict[str, str]:
     return dict(rows)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_healthy(url: str, proc: subprocess.Popen[bytes], timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"the portal exited with {proc.returncode}")
-        try:
-            health = f"{url}/_stcore/health"  # always http://127.0.0.1:PORT
-            with urllib.request.urlopen(health, timeout=1) as resp:  # noqa: S310
-                if resp.read().decode().strip() == "ok":
-                    return
-        except OSError:
-            time.sleep(0.1)
-    raise TimeoutError(f"the portal did not answer at {url} within {timeout} s")
-
-
 @pytest.fixture(scope="session")
 def portal_url(tmp_path_factory: pytest.TempPathFactory, e2e_db: Path, names: dict[str, str]) -> Iterator[str]:
     """Start the portal with `fvkit serve` on a free port; return its URL."""
-    port = _free_port()
-    log = (tmp_path_factory.getbasetemp() / "portal.log").open("wb")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "fvkit.cli",
-            "serve",
-            "--db",
-            str(e2e_db),
-            "--port",
-            str(port),
-            "--address",
-            "127.0.0.1",
-        ],
-        cwd=REPO,
-        env=dict(os.environ),
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, proc)
+    with serve(e2e_db, tmp_path_factory.getbasetemp() / "portal.log") as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
 
 
 @pytest.fixture(scope="session")

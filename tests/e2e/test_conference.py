@@ -12,12 +12,6 @@ import email
 import io
 import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 import wave
 from collections.abc import Iterator
 from email import policy
@@ -27,25 +21,12 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from fvkit.store.db import Store
+from tests.e2e.portal import serve
 
 REPO = Path(__file__).resolve().parents[2]
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 ORGANIZER = "7104"
 TITLE = "Launch review"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as resp:  # noqa: S310  # local URL
-            return bool(resp.read().decode().strip() == "ok")
-    except OSError:
-        return False
 
 
 @pytest.fixture(scope="module")
@@ -58,29 +39,9 @@ def conference_portal(e2e_db: Path, tmp_path_factory: pytest.TempPathFactory) ->
     db.execute("UPDATE extension SET privileges = list_append(privileges, 'Conference') WHERE number = ?", [ORGANIZER])
     db.close()
     outbox = folder / "outbox"
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
     env = {k: v for k, v in os.environ.items() if not k.startswith("FVKIT_SMTP")} | {"FVKIT_OUTBOX": str(outbox)}
-    log = (folder / "portal.log").open("wb")
-    cmd = [sys.executable, "-m", "fvkit.cli", "serve", "--db", str(db_path), "--port", str(port)]
-    cmd += ["--address", "127.0.0.1"]
-    # its own process group: `fvkit serve` starts Streamlit as a child, and both must stop
-    proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        deadline = time.monotonic() + 30
-        while not _healthy(url):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the portal did not start at {url} (exit code {proc.poll()})")
-            time.sleep(0.1)
+    with serve(db_path, folder / "portal.log", env) as url:
         yield url, outbox
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-        log.close()
 
 
 @pytest.mark.e2e

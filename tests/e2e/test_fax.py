@@ -8,13 +8,8 @@ a user would) in which the administrator gave 7112 the Fax privilege.
 from __future__ import annotations
 
 import io
-import os
-import signal
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,26 +19,13 @@ from playwright.sync_api import Locator, Page, expect
 from pypdf import PdfReader
 
 from fvkit.store.db import Store
+from tests.e2e.portal import serve
 
 REPO = Path(__file__).resolve().parents[2]
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 TABLE = '[data-testid="stDataFrame"]'
 SENDER = "7112"
 ROW_PX = 35
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as resp:  # noqa: S310  # local URL
-            return bool(resp.read().decode().strip() == "ok")
-    except OSError:
-        return False
 
 
 @pytest.fixture(scope="module")
@@ -65,29 +47,9 @@ def fax_db(tmp_path_factory: pytest.TempPathFactory, password: str) -> Path:
 
 @pytest.fixture(scope="module")
 def fax_url(fax_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Serve the database with `fvkit serve` on a free port; stop the server and its Streamlit after."""
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    log = (tmp_path_factory.getbasetemp() / "portal-fax.log").open("wb")
-    cmd = [sys.executable, "-m", "fvkit.cli", "serve", "--db", str(fax_db), "--port", str(port)]
-    cmd += ["--address", "127.0.0.1"]
-    # its own process group: `fvkit serve` starts Streamlit as a child, and both must stop
-    proc = subprocess.Popen(cmd, cwd=REPO, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        deadline = time.monotonic() + 30
-        while not _healthy(url):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the portal did not start at {url} (exit code {proc.poll()})")
-            time.sleep(0.1)
+    """Serve the database with `fvkit serve` on a free port; stop it after."""
+    with serve(fax_db, tmp_path_factory.getbasetemp() / "portal-fax.log") as url:
         yield url
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-        log.close()
 
 
 def _attachment(path: Path) -> Path:

@@ -1,0 +1,58 @@
+"""Start and stop a real portal (`fvkit serve`) for browser tests: one way, used by every module."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    """Return a TCP port nobody listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as resp:  # noqa: S310  # local URL
+            return bool(resp.read().decode().strip() == "ok")
+    except OSError:
+        return False
+
+
+@contextmanager
+def serve(db: Path, log: Path, env: dict[str, str] | None = None, timeout: float = 30) -> Iterator[str]:
+    """Serve `db` with `fvkit serve` on a free port until the block ends; yield the portal's URL."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    cmd = [sys.executable, "-m", "fvkit.cli", "serve", "--db", str(db), "--port", str(port), "--address", "127.0.0.1"]
+    with log.open("wb") as out:
+        # its own process group, so that stopping it stops everything it started
+        proc = subprocess.Popen(
+            cmd, cwd=REPO, env=env or dict(os.environ), stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        try:
+            deadline = time.monotonic() + timeout
+            while not _healthy(url):
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"the portal did not start at {url} (exit code {proc.poll()})")
+                time.sleep(0.1)
+            yield url
+        finally:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
