@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -56,4 +57,15 @@ def portal_db(db_file: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setenv("FVKIT_DB", str(db_file))
     st.cache_resource.clear()
     yield db_file
+    st.cache_resource.clear()
+
+
+@pytest.fixture
+def db(seeded_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A private copy of the seeded organisation, which the portal under test opens ($FVKIT_DB)."""
+    copy = tmp_path / "portal.duckdb"
+    shutil.copyfile(seeded_path, copy)
+    monkeypatch.setenv("FVKIT_DB", str(copy))
+    st.cache_resource.clear()
+    yield copy
     st.cache_resource.clear()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,29 +10,13 @@ from streamlit.testing.v1 import AppTest
 
 from fvkit.domain.handling import Action
 from fvkit.store import Store
-from tests.conftest import SEED_PASSWORD
+from tests.dashboards.apptest import open_page
 
 APP = Path(__file__).resolve().parents[2] / "dashboards" / "app.py"
 
 
-@pytest.fixture
-def db(seeded_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    copy = tmp_path / "portal.duckdb"
-    shutil.copyfile(seeded_path, copy)
-    monkeypatch.setenv("FVKIT_DB", str(copy))
-    st.cache_resource.clear()
-    yield copy
-    st.cache_resource.clear()
-
-
 def _page(number: str = "7101") -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=30).run()
-    at.text_input(key="signin_extension").input(number)
-    at.text_input(key="signin_password").input(SEED_PASSWORD)
-    at.button[0].click().run()
-    at.switch_page("app_pages/call_handling.py").run()
-    assert not at.exception, at.exception
-    return at
+    return open_page("call_handling", number)
 
 
 def _stored(db: Path, sql: str) -> list[tuple[object, ...]]:

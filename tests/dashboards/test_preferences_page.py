@@ -3,40 +3,22 @@
 from __future__ import annotations
 
 import io
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from fvkit.store import Store
 from fvkit.store.secrets import verify_secret
 from tests.conftest import SEED_PASSWORD
+from tests.dashboards.apptest import open_page
 
 APP = Path(__file__).resolve().parents[2] / "dashboards" / "app.py"
 
 
-@pytest.fixture
-def db(seeded_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    copy = tmp_path / "portal.duckdb"
-    shutil.copyfile(seeded_path, copy)
-    monkeypatch.setenv("FVKIT_DB", str(copy))
-    st.cache_resource.clear()
-    yield copy
-    st.cache_resource.clear()
-
-
 def _page(number: str = "7101") -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=30).run()
-    at.text_input(key="signin_extension").input(number)
-    at.text_input(key="signin_password").input(SEED_PASSWORD)
-    at.button[0].click().run()
-    at.switch_page("app_pages/preferences.py").run()
-    assert not at.exception
-    return at
+    return open_page("preferences", number)
 
 
 def _click(at: AppTest, key: str) -> AppTest:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from datetime import date, datetime, time
 from pathlib import Path
 
@@ -19,16 +17,6 @@ from tests.conftest import SEED_PASSWORD
 
 APP = Path(__file__).resolve().parents[2] / "dashboards" / "app.py"
 DAY = date(2026, 10, 6)
-
-
-@pytest.fixture
-def db(seeded_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    copy = tmp_path / "portal.duckdb"
-    shutil.copyfile(seeded_path, copy)
-    monkeypatch.setenv("FVKIT_DB", str(copy))
-    st.cache_resource.clear()
-    yield copy
-    st.cache_resource.clear()
 
 
 def _seed(path: Path) -> tuple[int, int]:
