@@ -93,6 +93,9 @@ def test_a_sound_file_upload_is_checked_by_its_content(page: Page, portal_url: s
     expect(page.get_by_text("Only MP3 or WAV sound files are accepted")).to_be_visible()
     expect(sounds.locator("td[id^='glide-cell-1-']")).to_have_count(3)  # nothing saved
 
+    page.get_by_role("button", name="Remove fake.wav").click()
+    expect(page.get_by_text("fake.wav")).to_have_count(0)
+    expect(page.locator(".st-key-hd_sound_upload button")).to_be_disabled()  # the rerun without the file is done
     page.get_by_role("textbox", name="Name").fill("e2e hello")
     page.get_by_role("textbox", name="Name").press("Enter")  # a text input commits on Enter or blur
     page.locator(IDLE).wait_for()
