@@ -1,0 +1,40 @@
+"""Notebook fixtures: a private data folder and outbox per test, the analysts' seeded database."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from fvkit.sim.run import Options, simulate
+from fvkit.store import Store
+
+
+@pytest.fixture(scope="session")
+def analyst_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A closed database with a week of traffic for 40 extensions: enough for busy hours and Sankeys."""
+    path = tmp_path_factory.mktemp("analyst") / "fvkit.duckdb"
+    db = Store(path)
+    simulate(db, datetime(2026, 10, 5, 5), seed=5, extensions=40, password="password1", options=Options(days=7))
+    db.close()
+    return path
+
+
+@pytest.fixture
+def notebook_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point the notebooks' data folder and outbox at a private folder; return it."""
+    monkeypatch.setenv("FVKIT_NOTEBOOK_DATA", str(tmp_path / "data"))
+    monkeypatch.setenv("FVKIT_OUTBOX", str(tmp_path / "outbox"))
+    monkeypatch.delenv("FVKIT_SMTP_HOST", raising=False)
+    return tmp_path
+
+
+@pytest.fixture
+def analyst_db(analyst_path: Path, notebook_env: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private copy of the analysts' database, named by FVKIT_DB for the notebook; return its path."""
+    copy = notebook_env / "fvkit.duckdb"
+    shutil.copyfile(analyst_path, copy)
+    monkeypatch.setenv("FVKIT_DB", str(copy))
+    return copy
