@@ -21,6 +21,7 @@ class Screen(StrEnum):
     REMINDER = "Reminder"
     DEVICE = "Device"
     PREFERENCES = "Preferences"
+    ANALYTICS = "Analytics"  # beyond the guide: the user's own calls in charts
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +49,7 @@ SCREENS: tuple[ScreenRule, ...] = (
     ScreenRule(Screen.REMINDER, "reminder", "⏰", Privilege.REMINDER),
     ScreenRule(Screen.DEVICE, "device", "☎️"),
     ScreenRule(Screen.PREFERENCES, "preferences", "⚙️"),
+    ScreenRule(Screen.ANALYTICS, "analytics", "📊"),
 )
 
 

@@ -30,6 +30,7 @@ def test_menu_for_a_standard_user(user_of: UserOf) -> None:
         Screen.CALL_HANDLING,
         Screen.DEVICE,
         Screen.PREFERENCES,
+        Screen.ANALYTICS,
     ]
 
 
@@ -45,7 +46,7 @@ def test_menu_shows_conference_only_with_the_privilege(user_of: UserOf) -> None:
 def test_menu_hides_fax_contact_and_call_handling_for_basic(user_of: UserOf) -> None:
     # guide p.56: Basic has no Configuration, Contacts or Faxing - even with the Fax privilege.
     screens = _screens(user_of("7102"))
-    assert screens == [Screen.CALL_HISTORY, Screen.VOICEMAIL, Screen.DEVICE, Screen.PREFERENCES]
+    assert screens == [Screen.CALL_HISTORY, Screen.VOICEMAIL, Screen.DEVICE, Screen.PREFERENCES, Screen.ANALYTICS]
     assert Screen.FAX in _screens(user_of("7104"))
 
 

@@ -1,0 +1,44 @@
+"""Analytics (beyond the guide): the signed-in user's own calls - figures, trend, heatmap, outcomes, paths."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import streamlit as st
+
+from dashboards.session import current_user, store
+from dashboards.toolbar import page_toolbar
+from fvkit.domain.screens import Screen
+from fvkit.portal import analytics
+from fvkit.portal.display import hms
+
+page_toolbar(Screen.ANALYTICS)
+user = current_user()
+assert user is not None
+
+period = st.segmented_control("Period", list(analytics.PERIODS), default=analytics.DEFAULT_PERIOD, key="an_period")
+report = analytics.report(store(), user, datetime.now(UTC).replace(tzinfo=None), period or analytics.DEFAULT_PERIOD)
+k = report.kpis
+
+with st.container(horizontal=True, key="an_kpis"):
+    st.metric("Calls", f"{k.calls:,}", help=f"{k.received:,} received, {k.placed:,} placed", border=True)
+    st.metric("Answered", f"{k.answered:,}", help="Answered or transferred, received or placed", border=True)
+    st.metric("Missed", f"{k.missed:,}", help="Received and not answered", border=True)
+    st.metric("Voicemails", f"{k.voicemails:,}", help="Messages left in your boxes", border=True)
+    st.metric("Average duration", hms(round(k.average_talk_s)), help="Talk time of answered calls", border=True)
+    st.metric("Answer rate", f"{k.answer_rate:.1%}", help="Received calls that were answered", border=True)
+
+if not k.calls:
+    st.info("No calls in this period. Choose a longer period, or come back after some calls.")
+    st.stop()
+
+left, right = st.columns(2)
+left.plotly_chart(analytics.trend_figure(report.daily), key="an_trend")
+right.plotly_chart(analytics.heatmap_figure(report.heatmap), key="an_heatmap")
+left, right = st.columns([1, 2])
+left.plotly_chart(analytics.dispositions_figure(report.dispositions), key="an_dispositions")
+right.plotly_chart(analytics.sankey_figure(report.flow), key="an_sankey")
+st.caption(
+    "Only your own calls, in your time zone. The paths start with the direction, follow the call-flow steps "
+    "(as Call History > Details lists them) and end with the disposition."
+)
