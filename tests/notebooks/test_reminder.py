@@ -1,0 +1,106 @@
+"""NB-1: the Reminder walkthrough (guide p.40-42): the calendar, the refusals and the calls a due reminder placed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from fvkit.domain.limits import REMINDER_AUDIO_MAX_BYTES
+from fvkit.portal import auth, call_history, reminder
+from fvkit.sim.classroom import CLASS_PASSWORD
+from fvkit.store import Store
+from fvkit.store import reminders as rows
+from tests.notebooks.harness import BUDGET_S, Run, run
+
+NOW = datetime(2026, 11, 2, 9, 30)  # the notebook's class clock
+STANDUP = 1  # the notebook's first reminder
+DUE = datetime(2026, 11, 2, 16, 0)  # its first occurrence, 08:00 in Los Angeles, in UTC
+
+
+@pytest.fixture(scope="module")
+def executed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Run, Path]:
+    workdir = tmp_path_factory.mktemp("reminder")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("FVKIT_NOTEBOOK_DATA", str(workdir / "data"))
+        mp.setenv("FVKIT_OUTBOX", str(workdir / "outbox"))
+        mp.delenv("FVKIT_SMTP_HOST", raising=False)
+        result = run("09-reminder.ipynb", workdir)
+    return result, workdir / "data" / "09-reminder.duckdb"
+
+
+@pytest.fixture(scope="module")
+def db(executed: tuple[Run, Path]) -> Iterator[Store]:
+    store = Store(executed[1])
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def user(db: Store) -> auth.User:
+    return auth.sign_in(db, "7101", CLASS_PASSWORD, NOW)
+
+
+@pytest.mark.req("NB-1")
+def test_the_notebook_runs_within_budget(executed: tuple[Run, Path]) -> None:
+    assert executed[0].seconds < BUDGET_S
+
+
+@pytest.mark.req("NB-1")
+def test_the_views_printed_are_the_services(executed: tuple[Run, Path], db: Store, user: auth.User) -> None:
+    shown = executed[0].text("views").splitlines()
+    expected = []
+    for view in reminder.VIEWS:
+        found = [o for o in reminder.in_view(db, user, view, date(2026, 11, 2)) if o.reminder == STANDUP]
+        expected.append(f"{view:7} {len(found)} reminder(s): " + ", ".join(o.start for o in found))
+    assert shown == expected
+    assert shown[0].startswith("Agenda  1 reminder(s)") and shown[2].startswith("Week    3 reminder(s)")
+    assert "🔒 Design review" in executed[0].text("others")
+
+
+@pytest.mark.req("NB-1")
+def test_refusals_print_the_services_messages_and_change_nothing(
+    executed: tuple[Run, Path], db: Store, user: auth.User
+) -> None:
+    result = executed[0]
+    expected = []
+    for label, data in {"notes.txt": b"remember the stand-up", "long.wav": bytes(REMINDER_AUDIO_MAX_BYTES + 1)}.items():
+        with pytest.raises(reminder.BadReminder) as refused:
+            reminder.upload_audio(db, user, data, NOW)
+        expected.append(f"{label}: refused - {refused.value}")
+    assert result.text("audio_refused").splitlines() == expected
+    assert "Refused: Reminder 2 was set by another user: extension 7101 cannot change it (guide p.42)." in (
+        result.text("edit")
+    )
+    assert reminder.draft_of(db, user, 2).title == "Design review"
+    assert [r["title"] for r in rows.every(db)] == ["Stand-up", "Design review"]  # the copy was deleted
+    assert reminder.draft_of(db, user, STANDUP).audio == "Customized"
+
+
+@pytest.mark.req("NB-1")
+def test_the_due_reminder_called_every_guest_and_the_calls_are_in_history(
+    executed: tuple[Run, Path], db: Store, user: auth.User
+) -> None:
+    result = executed[0]
+    assert rows.fired(db, STANDUP) == {DUE}
+    page = call_history.list_page(db, user, call_history.query(user, view="Placed"))
+    newest = page.rows.head(3)
+    assert sorted(newest["To"]) == ["14165550142", "7102", "7105"]
+    assert set(newest["Start"]) == {"2026-11-02 08:00:00"}
+    fired, history, flows = result.text("fire"), result.text("history"), result.text("flows")
+    for uniqueid in newest["uniqueid"]:
+        assert uniqueid in fired and uniqueid in history
+        details = call_history.details(db, user, uniqueid)
+        assert f"{details.information['To']}: {details.information['Disposition']}" in flows
+        for step in details.flow.iter_rows(named=True):
+            assert f"    {step['Time']} {step['Description']}" in flows
+    assert "Calls placed on a second run: 0" in result.text("again")
+
+
+@pytest.mark.req("NB-1")
+def test_the_beep_and_the_customized_message_are_players(executed: tuple[Run, Path]) -> None:
+    for tag in ("beep", "call_me"):
+        (player,) = executed[0].mime(tag, "text/html")
+        assert "<audio" in str(player)
