@@ -6,6 +6,9 @@ Run: .venv/bin/python benchmarks/portal.py [--dir DIR]. Builds (once, cached in 
   1.5x of 10k), and
 - the call-history list page + its count through the service on the 100k and the 10M store
   (target: 10M within 2x of 100k),
+- the Analytics report (KPIs, trend, heatmap, dispositions, Sankey) for the last 30 days on the 1M
+  and the 10M store, per call in the window (target: 10M within 2x of 1M - the cost follows the
+  user's calls, not the store),
 and the peak resident memory of the portal (`fvkit serve`) on the 10M store while Chromium walks
 every page (target: under 1 GiB). The last line
 reads `ratio: X.XX`, the worst of those ratios.
@@ -28,7 +31,7 @@ from pathlib import Path
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from fvkit.portal import call_history
+from fvkit.portal import analytics, call_history
 from fvkit.portal.auth import acting_as
 from fvkit.sim.run import Options, simulate
 from fvkit.store import Store
@@ -105,6 +108,17 @@ def history_ms(db: Path, runs: int = 20) -> tuple[float, int]:
     return ms, total
 
 
+def analytics_ms(db: Path, runs: int = 5) -> tuple[float, int]:
+    """Return the median time of 7101's Analytics report for November 2026, and the calls in it."""
+    store = Store(db, read_only=True)
+    user = acting_as(store, "7101")
+    now = datetime(2026, 12, 1)
+    ms = median_ms(lambda: analytics.report(store, user, now), runs)
+    calls = analytics.report(store, user, now).kpis.calls
+    store.close()
+    return ms, calls
+
+
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -151,7 +165,7 @@ def portal_peak_mib(db: Path) -> float:
             for _ in range(5):  # page through the newest calls
                 page.get_by_role("button", name="▶").click()
                 page.wait_for_timeout(500)
-            for slug in PAGES[1:]:
+            for slug in [*PAGES[1:], "analytics"]:
                 page.goto(f"{url}/{slug}")
                 page.wait_for_timeout(3000)
             browser.close()
@@ -188,6 +202,14 @@ def main() -> None:
     print(
         f"call history page + count: 100k store ({n_small:,} calls of 7101) {small:.1f} ms   "
         f"10M store ({n_large:,} calls of 7101) {large:.1f} ms   ratio {large / small:.2f}"
+    )
+    small, n_small = analytics_ms(stores["1M"])
+    large, n_large = analytics_ms(stores["10M"])
+    per_call = (large / n_large) / (small / n_small)
+    ratios["analytics report per call 10M/1M"] = per_call
+    print(
+        f"analytics report, last 30 days: 1M store ({n_small:,} calls of 7101) {small:.0f} ms   "
+        f"10M store ({n_large:,} calls) {large:.0f} ms   per-call ratio {per_call:.2f}"
     )
     peak_mib = portal_peak_mib(stores["10M"])
     print(f"portal process on the 10M store, peak resident memory after walking every page: {peak_mib:.0f} MiB")
