@@ -6,7 +6,7 @@ DB      := data/fvkit.duckdb
 APT_PKG := chromium ffmpeg espeak-ng fonts-noto-color-emoji zbar-tools
 PASSWORD ?= fortivoice
 
-.PHONY: demo test setup system venv data serve bench clean
+.PHONY: demo test setup system venv data serve lab bench clean
 
 demo: setup data serve
 
@@ -35,6 +35,10 @@ data: venv
 
 serve:
 	$(BIN)/fvkit serve --db $(DB) --port 8501
+
+# The notebooks in JupyterLab, on the project's environment (the analysts' ones read $(DB)).
+lab: venv data
+	$(BIN)/jupyter lab --notebook-dir=notebooks
 
 test: setup
 	$(BIN)/python -m pytest
