@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
+import pytest
 from nbclient import NotebookClient
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
@@ -66,3 +67,18 @@ def run(name: str, workdir: Path) -> Run:
     seconds = time.perf_counter() - started
     (workdir / name).write_text(nbformat.writes(nb))  # the executed copy, for a human to open on failure
     return Run(nb, seconds)
+
+
+def run_isolated(name: str, workdir: Path, **env: str) -> Run:
+    """Execute a notebook with its data folder and outbox under `workdir` and no SMTP host.
+
+    For module-scoped fixtures, which cannot use the function-scoped `monkeypatch`: the
+    variables are set for the run only. `env` adds more (FVKIT_DB=...).
+    """
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("FVKIT_NOTEBOOK_DATA", str(workdir / "data"))
+        mp.setenv("FVKIT_OUTBOX", str(workdir / "outbox"))
+        mp.delenv("FVKIT_SMTP_HOST", raising=False)
+        for key, value in env.items():
+            mp.setenv(key, value)
+        return run(name, workdir)
