@@ -18,7 +18,7 @@ from fvkit.portal import auth, conference, conference_options
 from fvkit.sim.classroom import CLASS_PASSWORD
 from fvkit.store import Store
 from fvkit.store import conferences as stored
-from tests.notebooks.harness import BUDGET_S, Run, run
+from tests.notebooks.harness import BUDGET_S, Run, run_isolated
 
 NOW = datetime(2026, 11, 2, 9, 30)  # the notebook's class clock
 
@@ -26,11 +26,7 @@ NOW = datetime(2026, 11, 2, 9, 30)  # the notebook's class clock
 @pytest.fixture(scope="module")
 def executed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Run, Path]:
     workdir = tmp_path_factory.mktemp("conference")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("FVKIT_NOTEBOOK_DATA", str(workdir / "data"))
-        mp.setenv("FVKIT_OUTBOX", str(workdir / "outbox"))
-        mp.delenv("FVKIT_SMTP_HOST", raising=False)
-        result = run("08-conference.ipynb", workdir)
+    result = run_isolated("08-conference.ipynb", workdir)
     return result, workdir
 
 

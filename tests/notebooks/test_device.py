@@ -15,7 +15,7 @@ import pytest
 from fvkit.portal import auth, device, preferences
 from fvkit.sim.classroom import CLASS_PASSWORD
 from fvkit.store import Store
-from tests.notebooks.harness import BUDGET_S, Run, run
+from tests.notebooks.harness import BUDGET_S, Run, run_isolated
 
 NOW = datetime(2026, 11, 2, 9, 30)  # the notebook's class clock
 PHONE = 1  # 7101's FortiFone-380
@@ -24,11 +24,7 @@ PHONE = 1  # 7101's FortiFone-380
 @pytest.fixture(scope="module")
 def executed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Run, Path]:
     workdir = tmp_path_factory.mktemp("device")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("FVKIT_NOTEBOOK_DATA", str(workdir / "data"))
-        mp.setenv("FVKIT_OUTBOX", str(workdir / "outbox"))
-        mp.delenv("FVKIT_SMTP_HOST", raising=False)
-        result = run("10-device.ipynb", workdir)
+    result = run_isolated("10-device.ipynb", workdir)
     return result, workdir
 
 

@@ -15,7 +15,7 @@ from fvkit.portal import auth, fax
 from fvkit.sim.classroom import CLASS_PASSWORD
 from fvkit.store import Store
 from pipelines import fax as fax_files
-from tests.notebooks.harness import BUDGET_S, Run, run
+from tests.notebooks.harness import BUDGET_S, Run, run_isolated
 
 NOW = datetime(2026, 11, 2, 9, 30)  # the notebook's class clock
 
@@ -23,11 +23,7 @@ NOW = datetime(2026, 11, 2, 9, 30)  # the notebook's class clock
 @pytest.fixture(scope="module")
 def executed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Run, Path]:
     workdir = tmp_path_factory.mktemp("fax")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("FVKIT_NOTEBOOK_DATA", str(workdir / "data"))
-        mp.setenv("FVKIT_OUTBOX", str(workdir / "outbox"))
-        mp.delenv("FVKIT_SMTP_HOST", raising=False)
-        result = run("07-fax.ipynb", workdir)
+    result = run_isolated("07-fax.ipynb", workdir)
     return result, workdir / "data" / "07-fax.duckdb"
 
 

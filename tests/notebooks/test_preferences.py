@@ -16,7 +16,7 @@ from fvkit.portal import auth, call_history, preferences
 from fvkit.portal.display import TIME_FORMAT
 from fvkit.sim.classroom import CLASS_PASSWORD
 from fvkit.store import Store
-from tests.notebooks.harness import BUDGET_S, Run, run
+from tests.notebooks.harness import BUDGET_S, Run, run_isolated
 
 NOW = datetime(2026, 11, 2, 9, 30)  # the notebook's class clock
 NEW_PASSWORD = "classroom-2026"  # the notebook changes 7101's password to this
@@ -25,11 +25,7 @@ NEW_PASSWORD = "classroom-2026"  # the notebook changes 7101's password to this
 @pytest.fixture(scope="module")
 def executed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Run, Path]:
     workdir = tmp_path_factory.mktemp("preferences")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("FVKIT_NOTEBOOK_DATA", str(workdir / "data"))
-        mp.setenv("FVKIT_OUTBOX", str(workdir / "outbox"))
-        mp.delenv("FVKIT_SMTP_HOST", raising=False)
-        result = run("11-preferences.ipynb", workdir)
+    result = run_isolated("11-preferences.ipynb", workdir)
     return result, workdir / "data" / "11-preferences.duckdb"
 
 

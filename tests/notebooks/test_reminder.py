@@ -13,7 +13,7 @@ from fvkit.portal import auth, call_history, reminder
 from fvkit.sim.classroom import CLASS_PASSWORD
 from fvkit.store import Store
 from fvkit.store import reminders as rows
-from tests.notebooks.harness import BUDGET_S, Run, run
+from tests.notebooks.harness import BUDGET_S, Run, run_isolated
 
 NOW = datetime(2026, 11, 2, 9, 30)  # the notebook's class clock
 STANDUP = 1  # the notebook's first reminder
@@ -23,11 +23,7 @@ DUE = datetime(2026, 11, 2, 16, 0)  # its first occurrence, 08:00 in Los Angeles
 @pytest.fixture(scope="module")
 def executed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Run, Path]:
     workdir = tmp_path_factory.mktemp("reminder")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("FVKIT_NOTEBOOK_DATA", str(workdir / "data"))
-        mp.setenv("FVKIT_OUTBOX", str(workdir / "outbox"))
-        mp.delenv("FVKIT_SMTP_HOST", raising=False)
-        result = run("09-reminder.ipynb", workdir)
+    result = run_isolated("09-reminder.ipynb", workdir)
     return result, workdir / "data" / "09-reminder.duckdb"
 
 
