@@ -53,6 +53,9 @@ def test_getting_started_counts_match_the_summary_and_the_file(notebook_env: Pat
     history = result.text("history")
     assert history.count("Internal") == 2 and "true" in history and "false" in history
 
+    organisation = result.text("organisation")
+    assert "America/Los_Angeles" in organisation and "trunk_lines" in organisation
+
     portal = result.text("portal")
     assert f"fvkit serve --db {path.resolve()}" in portal
     assert f"{users[0][0]} extensions may sign in" in portal

@@ -96,6 +96,13 @@ VIEWS: dict[str, list[tuple[str, str]]] = {
         ("privileges", "VARCHAR[]"),
         ("did", "VARCHAR"),
     ],
+    "organisation_info": [
+        ("name", "VARCHAR"),
+        ("domain", "VARCHAR"),
+        ("time_zone", "VARCHAR"),
+        ("operator", "VARCHAR"),
+        ("trunk_lines", "INTEGER"),
+    ],
 }
 
 
