@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 
+from fvkit.portal import auth
+from fvkit.sim.classroom import CLASS_PASSWORD
 from fvkit.sim.run import Options, simulate
 from fvkit.store import Store
+from tests.notebooks.harness import BUDGET_S, CLASS_NOW, Lesson, run_isolated
 
 
 @pytest.fixture(scope="session")
@@ -38,3 +42,27 @@ def analyst_db(analyst_path: Path, notebook_env: Path, monkeypatch: pytest.Monke
     shutil.copyfile(analyst_path, copy)
     monkeypatch.setenv("FVKIT_DB", str(copy))
     return copy
+
+
+@pytest.fixture(scope="module")
+def lesson(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Lesson:
+    """Run the module's NOTEBOOK once, in a folder of its own, within the time budget."""
+    name: str = request.module.NOTEBOOK
+    workdir = tmp_path_factory.mktemp(name.removesuffix(".ipynb"))
+    result = Lesson(run_isolated(name, workdir), workdir, name)
+    assert result.run.seconds < BUDGET_S, f"{name} took {result.run.seconds:.1f} s"
+    return result
+
+
+@pytest.fixture(scope="module")
+def db(lesson: Lesson) -> Iterator[Store]:
+    """Open the classroom database the module's notebook left behind."""
+    store = Store(lesson.db)
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def user(db: Store) -> auth.User:
+    """Sign in as the class's user, 7101, on the notebook's database."""
+    return auth.sign_in(db, "7101", CLASS_PASSWORD, CLASS_NOW)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import nbformat
@@ -12,6 +13,7 @@ from nbclient import NotebookClient
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 BUDGET_S = 60.0  # issue 6: each notebook runs in under a minute
+CLASS_NOW = datetime(2026, 11, 2, 9, 30)  # the trainer notebooks' class clock (their NOW)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,3 +84,22 @@ def run_isolated(name: str, workdir: Path, **env: str) -> Run:
         for key, value in env.items():
             mp.setenv(key, value)
         return run(name, workdir)
+
+
+@dataclass(frozen=True, slots=True)
+class Lesson:
+    """A trainer notebook run in a folder of its own: its outputs, its database and its outbox."""
+
+    run: Run
+    workdir: Path
+    name: str
+
+    @property
+    def db(self) -> Path:
+        """Return the classroom database the notebook built (DATA / "<name>.duckdb")."""
+        return self.workdir / "data" / self.name.replace(".ipynb", ".duckdb")
+
+    @property
+    def outbox(self) -> Path:
+        """Return the folder the notebook's emails landed in."""
+        return self.workdir / "outbox"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -15,31 +14,12 @@ from icalendar import Calendar
 from fvkit.domain.limits import conference_limits
 from fvkit.media.audio import audio_info
 from fvkit.portal import auth, conference, conference_options
-from fvkit.sim.classroom import CLASS_PASSWORD
 from fvkit.store import Store
 from fvkit.store import conferences as stored
-from tests.notebooks.harness import BUDGET_S, Run, run_isolated
+from tests.notebooks.harness import CLASS_NOW, Lesson
 
-NOW = datetime(2026, 11, 2, 9, 30)  # the notebook's class clock
-
-
-@pytest.fixture(scope="module")
-def executed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Run, Path]:
-    workdir = tmp_path_factory.mktemp("conference")
-    result = run_isolated("08-conference.ipynb", workdir)
-    return result, workdir
-
-
-@pytest.fixture(scope="module")
-def db(executed: tuple[Run, Path]) -> Iterator[Store]:
-    store = Store(executed[1] / "data" / "08-conference.duckdb")
-    yield store
-    store.close()
-
-
-@pytest.fixture(scope="module")
-def user(db: Store) -> auth.User:
-    return auth.sign_in(db, "7101", CLASS_PASSWORD, NOW)
+NOTEBOOK = "08-conference.ipynb"
+NOW = CLASS_NOW
 
 
 def _emails(outbox: Path) -> dict[str, EmailMessage]:
@@ -52,13 +32,8 @@ def _emails(outbox: Path) -> dict[str, EmailMessage]:
 
 
 @pytest.mark.req("NB-1")
-def test_the_notebook_runs_within_budget(executed: tuple[Run, Path]) -> None:
-    assert executed[0].seconds < BUDGET_S
-
-
-@pytest.mark.req("NB-1")
-def test_the_limits_and_the_calendar_are_the_services(executed: tuple[Run, Path], db: Store, user: auth.User) -> None:
-    result = executed[0]
+def test_the_limits_and_the_calendar_are_the_services(lesson: Lesson, db: Store, user: auth.User) -> None:
+    result = lesson.run
     size = stored.extension_count(db)
     most, participants = conference_limits(size)
     assert f"{size} extensions: {most} simultaneous user conferences, {participants} participants each" in (
@@ -75,9 +50,9 @@ def test_the_limits_and_the_calendar_are_the_services(executed: tuple[Run, Path]
 
 @pytest.mark.req("NB-1")
 def test_a_refused_event_printed_the_services_message_and_saved_nothing(
-    executed: tuple[Run, Path], db: Store, user: auth.User
+    lesson: Lesson, db: Store, user: auth.User
 ) -> None:
-    result, workdir = executed
+    result = lesson.run
     local = datetime(2026, 11, 6, 14, 0).replace(tzinfo=ZoneInfo(user.time_zone))  # the refused "All hands"
     start = local.astimezone(UTC).replace(tzinfo=None)
     span = [(start, start + timedelta(hours=1))]
@@ -87,15 +62,15 @@ def test_a_refused_event_printed_the_services_message_and_saved_nothing(
     assert f"Refused: {refused.value}\n" in shown
     assert "Occurrences before: 4, after: 4" in shown
     assert len(stored.list_conferences(db, user.number)) == 1
-    assert len(list((workdir / "outbox").glob("*.eml"))) == 2  # the saved event's two invitations only
+    assert len(list(lesson.outbox.glob("*.eml"))) == 2  # the saved event's two invitations only
 
 
 @pytest.mark.req("NB-1")
 def test_the_invitation_shown_is_the_outbox_email_and_its_ics_has_the_events_time(
-    executed: tuple[Run, Path], db: Store, user: auth.User
+    lesson: Lesson, db: Store, user: auth.User
 ) -> None:
-    result, workdir = executed
-    invite = _emails(workdir / "outbox")["Nathalie <nathalie@example.com>"]
+    result = lesson.run
+    invite = _emails(lesson.outbox)["Nathalie <nathalie@example.com>"]
     shown = result.text("email")
     assert f"To: {invite['To']}\nSubject: {invite['Subject']}\n" in shown
     assert invite["Subject"] == "Jennifer Hill has invited you to a Conference Call - New phone model"
@@ -110,10 +85,8 @@ def test_the_invitation_shown_is_the_outbox_email_and_its_ics_has_the_events_tim
 
 
 @pytest.mark.req("NB-1")
-def test_only_a_mono_8khz_16bit_wav_became_the_announcement(
-    executed: tuple[Run, Path], db: Store, user: auth.User
-) -> None:
-    result = executed[0]
+def test_only_a_mono_8khz_16bit_wav_became_the_announcement(lesson: Lesson, db: Store, user: auth.User) -> None:
+    result = lesson.run
     shown = result.text("upload")
     assert "stereo 44.1 kHz 16-bit: refused - The announcement must be mono; this file has 2 channels." in shown
     assert "mono 8 kHz 8-bit: refused - The announcement must be 16-bit PCM." in shown

@@ -5,52 +5,25 @@ from __future__ import annotations
 import ast
 import base64
 import re
-from collections.abc import Iterator
-from datetime import datetime
 from email import message_from_bytes, policy
-from pathlib import Path
 
 import pytest
 
 from fvkit.portal import auth, device, preferences
-from fvkit.sim.classroom import CLASS_PASSWORD
 from fvkit.store import Store
-from tests.notebooks.harness import BUDGET_S, Run, run_isolated
+from tests.notebooks.harness import CLASS_NOW, Lesson
 
-NOW = datetime(2026, 11, 2, 9, 30)  # the notebook's class clock
+NOTEBOOK = "10-device.ipynb"
+NOW = CLASS_NOW
 PHONE = 1  # 7101's FortiFone-380
-
-
-@pytest.fixture(scope="module")
-def executed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Run, Path]:
-    workdir = tmp_path_factory.mktemp("device")
-    result = run_isolated("10-device.ipynb", workdir)
-    return result, workdir
-
-
-@pytest.fixture(scope="module")
-def db(executed: tuple[Run, Path]) -> Iterator[Store]:
-    store = Store(executed[1] / "data" / "10-device.duckdb")
-    yield store
-    store.close()
-
-
-@pytest.fixture(scope="module")
-def user(db: Store) -> auth.User:
-    return auth.sign_in(db, "7101", CLASS_PASSWORD, NOW)
-
-
-@pytest.mark.req("NB-1")
-def test_the_notebook_runs_within_budget(executed: tuple[Run, Path]) -> None:
-    assert executed[0].seconds < BUDGET_S
 
 
 @pytest.mark.req("NB-1")
 def test_the_activation_email_shown_is_the_outbox_one_and_its_pin_was_replaced(
-    executed: tuple[Run, Path], db: Store, user: auth.User
+    lesson: Lesson, db: Store, user: auth.User
 ) -> None:
-    result, workdir = executed
-    (path,) = (workdir / "outbox").glob("*.eml")
+    result = lesson.run
+    (path,) = lesson.outbox.glob("*.eml")
     email = message_from_bytes(path.read_bytes(), policy=policy.default)
     assert email["Subject"] == device.ACTIVATION_SUBJECT
     assert email["To"] == ", ".join(preferences.notifications(db, user).emails)
@@ -70,10 +43,8 @@ def test_the_activation_email_shown_is_the_outbox_one_and_its_pin_was_replaced(
 
 
 @pytest.mark.req("NB-1")
-def test_the_qr_code_displayed_carries_the_login_the_portal_accepts(
-    executed: tuple[Run, Path], db: Store, user: auth.User
-) -> None:
-    result = executed[0]
+def test_the_qr_code_displayed_carries_the_login_the_portal_accepts(lesson: Lesson, db: Store, user: auth.User) -> None:
+    result = lesson.run
     line = next(x for x in result.text("scan").splitlines() if x.startswith("Scanned: "))
     scanned = ast.literal_eval(line.removeprefix("Scanned: "))
     assert device.mobile_login_valid(db, user.number, scanned["password"], NOW)
@@ -89,9 +60,9 @@ def test_the_qr_code_displayed_carries_the_login_the_portal_accepts(
 
 @pytest.mark.req("NB-1")
 def test_read_only_keys_were_refused_with_the_services_message_and_kept(
-    executed: tuple[Run, Path], db: Store, user: auth.User
+    lesson: Lesson, db: Store, user: auth.User
 ) -> None:
-    result = executed[0]
+    result = lesson.run
     keys = device.keys(db, user, PHONE).rows(named=True)
     assert [(k["Option"], k["Function"], k["Resource"], k["Label"]) for k in keys[3:6]] == [
         (4, "Extension appearance", "7104", "Tara Gould 7104"),
@@ -109,8 +80,8 @@ def test_read_only_keys_were_refused_with_the_services_message_and_kept(
 
 
 @pytest.mark.req("NB-1")
-def test_the_revoked_softclient_left_the_list(executed: tuple[Run, Path], db: Store, user: auth.User) -> None:
-    result = executed[0]
+def test_the_revoked_softclient_left_the_list(lesson: Lesson, db: Store, user: auth.User) -> None:
+    result = lesson.run
     assert "iPhone14,2" in result.text("soft")
     assert device.soft_phones(db, user).is_empty()
     assert "soft phones left: 0" in result.text("revoke")

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
-from datetime import datetime
-from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -15,23 +12,10 @@ from fvkit.portal import auth, fax
 from fvkit.sim.classroom import CLASS_PASSWORD
 from fvkit.store import Store
 from pipelines import fax as fax_files
-from tests.notebooks.harness import BUDGET_S, Run, run_isolated
+from tests.notebooks.harness import CLASS_NOW, Lesson
 
-NOW = datetime(2026, 11, 2, 9, 30)  # the notebook's class clock
-
-
-@pytest.fixture(scope="module")
-def executed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Run, Path]:
-    workdir = tmp_path_factory.mktemp("fax")
-    result = run_isolated("07-fax.ipynb", workdir)
-    return result, workdir / "data" / "07-fax.duckdb"
-
-
-@pytest.fixture(scope="module")
-def db(executed: tuple[Run, Path]) -> Iterator[Store]:
-    store = Store(executed[1])
-    yield store
-    store.close()
+NOTEBOOK = "07-fax.ipynb"
+NOW = CLASS_NOW
 
 
 def _pages(pdf: bytes) -> int:
@@ -39,13 +23,8 @@ def _pages(pdf: bytes) -> int:
 
 
 @pytest.mark.req("NB-1")
-def test_the_notebook_runs_within_budget(executed: tuple[Run, Path]) -> None:
-    assert executed[0].seconds < BUDGET_S
-
-
-@pytest.mark.req("NB-1")
-def test_the_inbox_and_its_download_are_the_services(executed: tuple[Run, Path], db: Store) -> None:
-    result = executed[0]
+def test_the_inbox_and_its_download_are_the_services(lesson: Lesson, db: Store) -> None:
+    result = lesson.run
     user = auth.sign_in(db, "7101", CLASS_PASSWORD, NOW)
     inbox = fax.list_page(db, user, "Inbox")
     assert inbox.total == 1
@@ -60,8 +39,8 @@ def test_the_inbox_and_its_download_are_the_services(executed: tuple[Run, Path],
 
 
 @pytest.mark.req("NB-1")
-def test_the_sent_fax_is_one_pdf_of_cover_and_attachment(executed: tuple[Run, Path], db: Store) -> None:
-    result = executed[0]
+def test_the_sent_fax_is_one_pdf_of_cover_and_attachment(lesson: Lesson, db: Store) -> None:
+    result = lesson.run
     user = auth.sign_in(db, "7101", CLASS_PASSWORD, NOW)
     sent = fax.list_page(db, user, "Sent")
     assert sent.total == 2  # the Dynamic-cover fax and the letterhead one; the refused ones stored nothing
@@ -75,8 +54,8 @@ def test_the_sent_fax_is_one_pdf_of_cover_and_attachment(executed: tuple[Run, Pa
 
 
 @pytest.mark.req("NB-1")
-def test_refused_files_print_the_services_message_and_store_nothing(executed: tuple[Run, Path], db: Store) -> None:
-    result = executed[0]
+def test_refused_files_print_the_services_message_and_store_nothing(lesson: Lesson, db: Store) -> None:
+    result = lesson.run
     png = io.BytesIO()
     Image.new("RGB", (40, 40), "white").save(png, "PNG")
     expected = []
@@ -93,8 +72,8 @@ def test_refused_files_print_the_services_message_and_store_nothing(executed: tu
 
 
 @pytest.mark.req("NB-1")
-def test_monitoring_resends_and_deletes_on_the_account(executed: tuple[Run, Path], db: Store) -> None:
-    result = executed[0]
+def test_monitoring_resends_and_deletes_on_the_account(lesson: Lesson, db: Store) -> None:
+    result = lesson.run
     user = auth.sign_in(db, "7101", CLASS_PASSWORD, NOW)
     inbox = fax.monitor_page(db, user, "efax1")
     assert [str(i) for i in inbox.rows["id"]] == ["11", "10"]

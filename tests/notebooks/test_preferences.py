@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator
 from datetime import datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -16,24 +14,11 @@ from fvkit.portal import auth, call_history, preferences
 from fvkit.portal.display import TIME_FORMAT
 from fvkit.sim.classroom import CLASS_PASSWORD
 from fvkit.store import Store
-from tests.notebooks.harness import BUDGET_S, Run, run_isolated
+from tests.notebooks.harness import CLASS_NOW, Lesson, Run
 
-NOW = datetime(2026, 11, 2, 9, 30)  # the notebook's class clock
+NOTEBOOK = "11-preferences.ipynb"
+NOW = CLASS_NOW
 NEW_PASSWORD = "classroom-2026"  # the notebook changes 7101's password to this
-
-
-@pytest.fixture(scope="module")
-def executed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Run, Path]:
-    workdir = tmp_path_factory.mktemp("preferences")
-    result = run_isolated("11-preferences.ipynb", workdir)
-    return result, workdir / "data" / "11-preferences.duckdb"
-
-
-@pytest.fixture(scope="module")
-def db(executed: tuple[Run, Path]) -> Iterator[Store]:
-    store = Store(executed[1])
-    yield store
-    store.close()
 
 
 @pytest.fixture(scope="module")
@@ -58,15 +43,10 @@ def _steps(details: call_history.CallDetails) -> list[str]:
 
 
 @pytest.mark.req("NB-1")
-def test_the_notebook_runs_within_budget(executed: tuple[Run, Path]) -> None:
-    assert executed[0].seconds < BUDGET_S
-
-
-@pytest.mark.req("NB-1")
 def test_user_setting_refusals_print_the_services_messages_and_change_nothing(
-    executed: tuple[Run, Path], db: Store, user: auth.User
+    lesson: Lesson, db: Store, user: auth.User
 ) -> None:
-    result = executed[0]
+    result = lesson.run
     expected = []
     for name, size, kind in [("banner.png", (300, 100), "PNG"), ("photo.gif", (120, 120), "GIF")]:
         buffer = io.BytesIO()
@@ -86,8 +66,8 @@ def test_user_setting_refusals_print_the_services_messages_and_change_nothing(
 
 
 @pytest.mark.req("NB-1")
-def test_the_same_call_is_shown_shifted_by_the_zone_offset(executed: tuple[Run, Path], db: Store) -> None:
-    shown = executed[0].text("display")
+def test_the_same_call_is_shown_shifted_by_the_zone_offset(lesson: Lesson, db: Store) -> None:
+    shown = lesson.run.text("display")
     before = re.search(r"Before: (\S+ \S+) America/Los_Angeles", shown)
     after = re.search(r"After:  (\S+ \S+) America/New_York", shown)
     assert before and after
@@ -99,10 +79,8 @@ def test_the_same_call_is_shown_shifted_by_the_zone_offset(executed: tuple[Run, 
 
 
 @pytest.mark.req("NB-1")
-def test_ring_duration_and_quick_mode_change_the_next_calls_routing(
-    executed: tuple[Run, Path], db: Store, user: auth.User
-) -> None:
-    result = executed[0]
+def test_ring_duration_and_quick_mode_change_the_next_calls_routing(lesson: Lesson, db: Store, user: auth.User) -> None:
+    result = lesson.run
     before, after = _call(result, "ring_before", db, user), _call(result, "ring_after", db, user)
     for details, seconds in ((before, 20), (after, 10)):
         start = datetime.strptime(details.flow["Time"][0], "%H:%M:%S")
@@ -120,9 +98,9 @@ def test_ring_duration_and_quick_mode_change_the_next_calls_routing(
 
 @pytest.mark.req("NB-1")
 def test_twinning_and_notifications_are_stored_and_route_the_next_call(
-    executed: tuple[Run, Path], db: Store, user: auth.User
+    lesson: Lesson, db: Store, user: auth.User
 ) -> None:
-    result = executed[0]
+    result = lesson.run
     assert not any("twinning" in s for s in _steps(_call(result, "twinning", db, user)))
     assert "dial twinning number:14165550123 for user:<7101>" in _steps(_call(result, "twinning_new", db, user))
     assert preferences.twinning(db, user).number == "14165550123"

@@ -2,65 +2,37 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, datetime
-from pathlib import Path
 
 import pytest
 
 from fvkit.domain.limits import REMINDER_AUDIO_MAX_BYTES
 from fvkit.portal import auth, call_history, reminder
-from fvkit.sim.classroom import CLASS_PASSWORD
 from fvkit.store import Store
 from fvkit.store import reminders as rows
-from tests.notebooks.harness import BUDGET_S, Run, run_isolated
+from tests.notebooks.harness import CLASS_NOW, Lesson
 
-NOW = datetime(2026, 11, 2, 9, 30)  # the notebook's class clock
+NOTEBOOK = "09-reminder.ipynb"
+NOW = CLASS_NOW
 STANDUP = 1  # the notebook's first reminder
 DUE = datetime(2026, 11, 2, 16, 0)  # its first occurrence, 08:00 in Los Angeles, in UTC
 
 
-@pytest.fixture(scope="module")
-def executed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Run, Path]:
-    workdir = tmp_path_factory.mktemp("reminder")
-    result = run_isolated("09-reminder.ipynb", workdir)
-    return result, workdir / "data" / "09-reminder.duckdb"
-
-
-@pytest.fixture(scope="module")
-def db(executed: tuple[Run, Path]) -> Iterator[Store]:
-    store = Store(executed[1])
-    yield store
-    store.close()
-
-
-@pytest.fixture(scope="module")
-def user(db: Store) -> auth.User:
-    return auth.sign_in(db, "7101", CLASS_PASSWORD, NOW)
-
-
 @pytest.mark.req("NB-1")
-def test_the_notebook_runs_within_budget(executed: tuple[Run, Path]) -> None:
-    assert executed[0].seconds < BUDGET_S
-
-
-@pytest.mark.req("NB-1")
-def test_the_views_printed_are_the_services(executed: tuple[Run, Path], db: Store, user: auth.User) -> None:
-    shown = executed[0].text("views").splitlines()
+def test_the_views_printed_are_the_services(lesson: Lesson, db: Store, user: auth.User) -> None:
+    shown = lesson.run.text("views").splitlines()
     expected = []
     for view in reminder.VIEWS:
         found = [o for o in reminder.in_view(db, user, view, date(2026, 11, 2)) if o.reminder == STANDUP]
         expected.append(f"{view:7} {len(found)} reminder(s): " + ", ".join(o.start for o in found))
     assert shown == expected
     assert shown[0].startswith("Agenda  1 reminder(s)") and shown[2].startswith("Week    3 reminder(s)")
-    assert "🔒 Design review" in executed[0].text("others")
+    assert "🔒 Design review" in lesson.run.text("others")
 
 
 @pytest.mark.req("NB-1")
-def test_refusals_print_the_services_messages_and_change_nothing(
-    executed: tuple[Run, Path], db: Store, user: auth.User
-) -> None:
-    result = executed[0]
+def test_refusals_print_the_services_messages_and_change_nothing(lesson: Lesson, db: Store, user: auth.User) -> None:
+    result = lesson.run
     expected = []
     for label, data in {"notes.txt": b"remember the stand-up", "long.wav": bytes(REMINDER_AUDIO_MAX_BYTES + 1)}.items():
         with pytest.raises(reminder.BadReminder) as refused:
@@ -77,9 +49,9 @@ def test_refusals_print_the_services_messages_and_change_nothing(
 
 @pytest.mark.req("NB-1")
 def test_the_due_reminder_called_every_guest_and_the_calls_are_in_history(
-    executed: tuple[Run, Path], db: Store, user: auth.User
+    lesson: Lesson, db: Store, user: auth.User
 ) -> None:
-    result = executed[0]
+    result = lesson.run
     assert rows.fired(db, STANDUP) == {DUE}
     page = call_history.list_page(db, user, call_history.query(user, view="Placed"))
     newest = page.rows.head(3)
@@ -96,7 +68,7 @@ def test_the_due_reminder_called_every_guest_and_the_calls_are_in_history(
 
 
 @pytest.mark.req("NB-1")
-def test_the_beep_and_the_customized_message_are_players(executed: tuple[Run, Path]) -> None:
+def test_the_beep_and_the_customized_message_are_players(lesson: Lesson) -> None:
     for tag in ("beep", "call_me"):
-        (player,) = executed[0].mime(tag, "text/html")
+        (player,) = lesson.run.mime(tag, "text/html")
         assert "<audio" in str(player)
