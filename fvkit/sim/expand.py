@@ -16,6 +16,7 @@ from fvkit.sim.routing import Kind
 from fvkit.sim.settings import Settings
 
 US = 1_000_000
+HEARD_SHARE = 0.5  # of the messages a simulated past left, the share their owner has played since
 _DIRECTION = {
     Kind.INTERNAL: Direction.INTERNAL,
     Kind.OUTGOING: Direction.OUTGOING,
@@ -48,8 +49,12 @@ def expand(
     first_seq: int,
     first_media_id: int,
     seed: int,
+    heard_share: float = HEARD_SHARE,
 ) -> dict[str, pa.Table]:
-    """Return the rows of a routed batch, keyed by table name."""
+    """Return the rows of a routed batch, keyed by table name.
+
+    `heard_share` of the voicemails left are marked heard already (0 for calls happening now).
+    """
     arr = table.arrays()
     n = len(r.start)
     pid = r.pid
@@ -131,7 +136,7 @@ def expand(
         "cdr": _history(calls, r, table, tg, settings),
         "flow_event": _flow(r, table, arr, linkedid, start),
     }
-    out.update(_media(r, table, settings, names, calls, first_media_id, seed, answer))
+    out.update(_media(r, table, settings, names, calls, first_media_id, seed, answer, heard_share))
     return out
 
 
@@ -219,6 +224,7 @@ def _media(
     first_id: int,
     seed: int,
     answer: np.ndarray,
+    heard_share: float,
 ) -> dict[str, pa.Table]:
     """Voicemails, personal recordings and faxes the batch left behind."""
     out: dict[str, pa.Table] = {}
@@ -245,7 +251,7 @@ def _media(
                 "received": int(r.start[i] + vm.offset.at(ring, talk, msg) * US),
                 "duration": int(msg),
                 "urgent": bool(r.draws.urgent[i]),
-                "is_new": bool(r.draws.blocked_pick[i] < 0.5),
+                "is_new": bool(r.draws.blocked_pick[i] < 1.0 - heard_share),
                 "forwarded_from": "",
                 "seed": (seed * 1_000_003 + next_id) % 2**31,
                 "script": f"Hi {names.get(vm.owner, vm.owner)}, this is {who}. "

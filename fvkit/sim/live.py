@@ -94,6 +94,6 @@ def place_call(
         dst=np.asarray([callee or dst_digits]),
         outside_name=np.asarray([outside_name], dtype=object),
     )
-    rows = r.write(store, start, d, who, seed, int(start[0]))
+    rows = r.write(store, start, d, who, seed, int(start[0]), live=True)
     cdr = rows["cdr"]
     return str(cdr.filter(cdr.column("is_primary")).column("uniqueid")[0].as_py())

@@ -88,7 +88,7 @@ class LiveTraffic:
             mix = Mix()
             d = draw(self.rng, len(times), len(settings.users), len(self.router.pool), mix)
             who = place(settings, self.router.tg, d, mix, self.rng, self.router.pool, self.router.pool_names)
-            rows = self.router.write(self.store, times, d, who, self.seed, t1)
+            rows = self.router.write(self.store, times, d, who, self.seed, t1, live=True)
             cdr = rows["cdr"]
             calls = tuple(cdr.filter(cdr.column("is_primary")).column("uniqueid").to_pylist())
             self._track(cdr)

@@ -12,7 +12,7 @@ import pyarrow as pa
 from fvkit.sim import org as org_gen
 from fvkit.sim.compiled import PathTable
 from fvkit.sim.engine import LineState, Parties, Targets, hours_for, place, route_batch, targets
-from fvkit.sim.expand import expand
+from fvkit.sim.expand import HEARD_SHARE, expand
 from fvkit.sim.people import build_people
 from fvkit.sim.settings import Settings, load_settings
 from fvkit.sim.traffic import Draws, Mix, arrivals, draw, to_micros
@@ -129,9 +129,12 @@ class Router:
         return cls(settings, tg, pool, pool_names, names, state=LineState([], [0] * len(tg.numbers)))
 
     def write(
-        self, store: Store, times: np.ndarray, d: Draws, who: Parties, seed: int, until_us: int
+        self, store: Store, times: np.ndarray, d: Draws, who: Parties, seed: int, until_us: int, *, live: bool = False
     ) -> dict[str, pa.Table]:
-        """Route a batch of calls, write their rows in one transaction, and return them."""
+        """Route a batch of calls, write their rows in one transaction, and return them.
+
+        `live` calls happen now: nobody has heard their voicemails yet.
+        """
         hours = hours_for(self.settings, int(times[0]), (int(times[-1]) - int(times[0])) / 86_400e6 + 1)
         routed = route_batch(self.settings, self.tg, self.table, self.memo, self.state, times, d, who, hours)
         # NOTE: the counters are read inside the writing transaction, so a forward that takes
@@ -139,7 +142,17 @@ class Router:
         with store.transaction():  # this thread's writes below all run inside it
             first_seq = get_state(store, "next_seq", 1)
             first_media = get_state(store, MESSAGE_COUNTER, 0)
-            rows = expand(routed, self.table, self.settings, self.tg, self.names, first_seq, first_media, seed)
+            rows = expand(
+                routed,
+                self.table,
+                self.settings,
+                self.tg,
+                self.names,
+                first_seq,
+                first_media,
+                seed,
+                0.0 if live else HEARD_SHARE,
+            )
             last_media = int(rows.pop("_next_media_id").column("id")[0].as_py())
             until = max(until_us, get_state(store, "simulated_until", 0))
             _write(store, rows, first_seq + len(times), last_media, until)

@@ -96,3 +96,18 @@ def test_a_number_blocked_in_e164_form_blocks_the_caller_dialling_bare_digits(st
     )
     uid = place_call(store, "16135550142", "7101", NOW)
     assert _history(store, uid) == [("7101", False, "Denied", "Incoming")]
+
+
+@pytest.mark.req("VM-1")
+def test_a_message_left_just_now_waits_unheard_in_the_inbox(store: Store) -> None:
+    # the bulk simulation marks half the past messages heard; nobody can have heard a message left now
+    for minute in range(8):
+        uid = place_call(
+            store, "7101", "7102", NOW.replace(minute=minute), behaviour=Behaviour(answers=False, leaves_message=True)
+        )
+        row = store.execute(
+            "SELECT is_new FROM voicemails WHERE linkedid = (SELECT linkedid FROM calls WHERE uniqueid = ?)", [uid]
+        ).fetchall()
+        assert row == [(True,)], minute
+    (heard,) = store.execute("SELECT count(*) FROM voicemails WHERE NOT is_new").fetchone()
+    assert heard > 0  # the simulated past still has heard ones
