@@ -15,6 +15,16 @@ from fvkit.store import Store
 SEED_PASSWORD = "password1"
 
 
+@pytest.fixture(autouse=True)
+def private_outbox(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Send every test's email to a folder of its own, never over SMTP nor into data/outbox."""
+    outbox = tmp_path_factory.mktemp("outbox")
+    monkeypatch.setenv("FVKIT_OUTBOX", str(outbox))
+    for name in ("FVKIT_SMTP_HOST", "FVKIT_SMTP_USER", "FVKIT_SMTP_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+    return outbox
+
+
 @pytest.fixture(scope="session")
 def seeded_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A closed database file: 12 extensions (7101 has every privilege), one day of traffic."""

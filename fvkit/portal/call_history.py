@@ -13,6 +13,7 @@ import pyarrow as pa
 from fvkit.domain.calls import Direction, Disposition, HistoryFilter
 from fvkit.domain.limits import HISTORY_PAGE_SIZE, MAX_DOWNLOAD_ROWS
 from fvkit.domain.org import Feature, Privilege
+from fvkit.media.mail import MailSettings
 from fvkit.portal.auth import PermissionDenied, User, require_owner
 from fvkit.portal.display import ListPage, clamp_page, durations, local_time, local_times, real_duration, span
 from fvkit.sim.live import Behaviour, place_call
@@ -183,14 +184,22 @@ def other_party(store: Store, user: User, uniqueid: str) -> str:
     return counterpart(store, user, uniqueid)[0]
 
 
-def dial(store: Store, user: User, number: str, now: datetime, behaviour: Behaviour | None = None) -> str:
+def dial(
+    store: Store,
+    user: User,
+    number: str,
+    now: datetime,
+    behaviour: Behaviour | None = None,
+    mail: MailSettings | None = None,
+) -> str:
     """Place a call from the user's extension (click to dial, CH-3); return the new call's id.
 
-    Needs "Contacts and Click to dial" (Standard or Premium, guide p.56).
+    Needs "Contacts and Click to dial" (Standard or Premium, guide p.56). The callee's voicemail
+    and missed-call emails go out as their notification options ask (`mail`, else FVKIT_SMTP_*).
     """
     if not user.extension.has(Feature.CONTACTS):
         raise PermissionDenied("Click to dial needs the Standard or Premium access level.")
-    return place_call(store, user.number, number, now, behaviour=behaviour)
+    return place_call(store, user.number, number, now, behaviour=behaviour, mail=mail or MailSettings.from_env())
 
 
 def flow_timeline(details: CallDetails) -> go.Figure:

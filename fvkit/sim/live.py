@@ -12,7 +12,9 @@ from datetime import datetime
 import numpy as np
 
 from fvkit.domain.numbers import digits
+from fvkit.media.mail import MailSettings
 from fvkit.sim.engine import Parties
+from fvkit.sim.notify import notify
 from fvkit.sim.routing import Kind, Transfer
 from fvkit.sim.run import Router
 from fvkit.sim.traffic import Mix, draw, to_micros
@@ -41,11 +43,13 @@ def place_call(
     behaviour: Behaviour | None = None,
     router: Router | None = None,
     seed: int = 0,
+    mail: MailSettings | None = None,
 ) -> str:
     """Route one call from `src` to `dst` starting at `now` (naive UTC); return its uniqueid.
 
     `src` is an extension (internal or outgoing call) or an outside number (incoming);
-    `dst` an extension, a DID or an outside number.
+    `dst` an extension, a DID or an outside number. With `mail`, the voicemail and missed-call
+    emails the call causes go out as each user's notification options ask (PREF-9).
     """
     r = router or Router.load(store)
     settings, tg = r.settings, r.tg
@@ -95,5 +99,7 @@ def place_call(
         outside_name=np.asarray([outside_name], dtype=object),
     )
     rows = r.write(store, start, d, who, seed, int(start[0]), live=True)
+    if mail is not None:
+        notify(store, rows, now, mail)
     cdr = rows["cdr"]
     return str(cdr.filter(cdr.column("is_primary")).column("uniqueid")[0].as_py())

@@ -11,24 +11,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
 
 import numpy as np
 import pyarrow as pa
 
 from fvkit.domain.calls import ExtensionStatus
-from fvkit.domain.prefs import VoicemailNotification
-from fvkit.media.mail import Attachment, MailSettings, compose, deliver
+from fvkit.media.mail import MailSettings
 from fvkit.sim.compiled import PathTable
 from fvkit.sim.engine import LineState, place, targets
-from fvkit.sim.media import voicemail_wav
+from fvkit.sim.notify import notify
 from fvkit.sim.reminders import fire_due_reminders
 from fvkit.sim.run import Router
 from fvkit.sim.settings import load_settings
 from fvkit.sim.traffic import Mix, arrivals_between, draw, to_micros
 from fvkit.store import Store
-from fvkit.store.history import TAKEN
-from fvkit.store.notifications import dnd_extensions, notification_options, set_statuses
+from fvkit.store.notifications import dnd_extensions, set_statuses
 
 
 @dataclass(slots=True)
@@ -93,7 +90,7 @@ class LiveTraffic:
             calls = tuple(cdr.filter(cdr.column("is_primary")).column("uniqueid").to_pylist())
             self._track(cdr)
             if self.mail is not None:
-                emails = self._notify(rows, now)
+                emails = notify(self.store, rows, now, self.mail)
         # reminders falling due in this step call their guests (REM-6); fired ones are recorded
         fire_due_reminders(self.store, self.clock, now, seed=self.seed)
         self.clock = now
@@ -131,50 +128,3 @@ class LiveTraffic:
             set_statuses(self.store, changed, now)
             self.shown.update(changed)
         return changed
-
-    def _notify(self, rows: dict[str, pa.Table], now: datetime) -> tuple[str, ...]:
-        """Email new voicemails and missed calls to those who asked for it (PREF-9, NOTIF-1)."""
-        assert self.mail is not None
-        options = notification_options(self.store)
-        sent: list[str] = []
-        for vm in rows["voicemail"].to_pylist() if "voicemail" in rows else []:
-            opt = options.get(vm["owner"])
-            how = opt and opt["vm_notification"]
-            if not opt or how == VoicemailNotification.NONE.value or not _addresses(opt):
-                continue
-            caller = vm["caller_name"] or vm["caller"]
-            attachments: tuple[Attachment, ...] = ()
-            if how == VoicemailNotification.WITH_ATTACHMENT.value:
-                attachments = (
-                    Attachment(f"voicemail-{vm['id']}.wav", voicemail_wav(self.store, vm["id"]), "audio/wav"),
-                )
-            text = (
-                f"{opt['display_name']}, you have a new voicemail from {caller} ({vm['caller']}) "
-                f"in mailbox {vm['owner']}, {vm['duration']} seconds long.\n"
-            )
-            msg = compose(_addresses(opt), f"New voicemail from {caller}", text, now, attachments=attachments)
-            sent.append(deliver(msg, self.mail))
-        missed = _missed(rows["cdr"])
-        for call in missed:
-            opt = options.get(call["owner"])
-            if not opt or not opt["missed_call_email"] or not _addresses(opt):
-                continue
-            caller = call["from_name"] or call["src"]
-            text = f"{opt['display_name']}, you missed a call from {caller} ({call['src']}).\n"
-            msg = compose(_addresses(opt), f"Missed call from {caller}", text, now)
-            sent.append(deliver(msg, self.mail))
-        return tuple(sent)
-
-
-def _addresses(option: dict[str, Any]) -> list[str]:
-    return [a.strip() for a in str(option["notify_emails"]).replace(";", ",").split(",") if "@" in a]
-
-
-def _missed(cdr: pa.Table) -> list[dict[str, Any]]:
-    """Calls to an extension nobody took in person."""
-    taken = {d.value for d in TAKEN}
-    return [
-        r
-        for r in cdr.select(["owner", "placed", "disposition", "from_name", "src"]).to_pylist()
-        if not r["placed"] and r["disposition"] not in taken
-    ]

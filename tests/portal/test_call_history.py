@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 from datetime import datetime
+from pathlib import Path
 
 import polars as pl
 import pytest
 
 from fvkit.domain.calls import Disposition
 from fvkit.portal import call_history as ch
+from fvkit.portal import preferences
 from fvkit.portal.auth import PermissionDenied, User, acting_as
 from fvkit.sim.live import Behaviour
 from fvkit.store import Store
@@ -207,3 +211,21 @@ def test_basic_users_cannot_click_to_dial(seeded_store: Store) -> None:
     with pytest.raises(PermissionDenied, match="Standard or Premium"):
         ch.dial(seeded_store, _user(seeded_store, "7103"), "7101", NOW)
     assert seeded_store.execute("SELECT count(*) FROM cdr").fetchone() == before
+
+
+@pytest.mark.req("CH-3")
+@pytest.mark.req("PREF-9")
+@pytest.mark.req("NOTIF-1")
+def test_a_click_to_dial_that_ends_in_voicemail_emails_the_callee(seeded_store: Store, private_outbox: Path) -> None:
+    callee = _user(seeded_store, "7102")
+    preferences.save_notifications(seeded_store, callee, "Simple", True, "callee@example.com")
+    ch.dial(seeded_store, _user(seeded_store), "7102", NOW, behaviour=Behaviour(answers=False, leaves_message=True))
+    sent = {
+        str(m["Subject"]): m
+        for m in (
+            email.message_from_bytes(p.read_bytes(), policy=email.policy.default) for p in private_outbox.glob("*.eml")
+        )
+    }
+    caller = _user(seeded_store).extension.display_name
+    assert set(sent) == {f"New voicemail from {caller}", f"Missed call from {caller}"}
+    assert all(str(m["To"]) == "callee@example.com" for m in sent.values())
