@@ -17,6 +17,7 @@ def devices(
 ) -> dict[str, pa.Table]:
     """Desk phones (with their programmable keys) and soft phones."""
     devices, keys = [], []
+    names = {str(r["number"]): str(r["display_name"]) for r in ext_rows}
     device_id = 0
     for i, number in enumerate(users):
         if rng.random() < 0.8:
@@ -42,7 +43,7 @@ def devices(
                 }
             )
             if model in PROGRAMMABLE_MODELS:
-                keys += key_rows(device_id, users, i)
+                keys += key_rows(device_id, users, i, names)
         if rng.random() < 0.45:
             device_id += 1
             android = rng.random() < 0.6
@@ -66,7 +67,7 @@ def devices(
     return {"device": pa.Table.from_pylist(devices), "programmable_key": pa.Table.from_pylist(keys)}
 
 
-def key_rows(device_id: int, users: list[str], i: int) -> list[dict[str, Any]]:
+def key_rows(device_id: int, users: list[str], i: int, names: dict[str, str]) -> list[dict[str, Any]]:
     """Page 1: two reserved keys, an admin-assigned appearance, the rest user-assigned."""
     colleague = users[(i + 1) % len(users)]
     rows = []
@@ -78,7 +79,7 @@ def key_rows(device_id: int, users: list[str], i: int) -> list[dict[str, Any]]:
                 KeyOwner.ADMIN,
                 KeyFunction.EXTENSION_APPEARANCE.value,
                 colleague,
-                colleague,
+                f"{names[colleague]} {colleague}",  # guide p.51: "AH100 Kitchen 2000"
             )
         else:
             assigned, fn, res, label = KeyOwner.USER, "", "", ""

@@ -446,6 +446,13 @@ def test_devices_and_programmable_keys(store: Store) -> None:
     )
     assigned = {r[0] for r in store.execute("SELECT DISTINCT assigned FROM programmable_key").fetchall()}
     assert assigned == {"Reserved", "Admin Assigned", "User Assigned"}
+    # guide p.51: an extension appearance is labelled with the name and the number ("AH100 Kitchen 2000")
+    bad_labels = store.execute(
+        "SELECT k.label FROM programmable_key k JOIN extensions e ON e.number = k.resource "
+        "WHERE k.assigned = 'Admin Assigned' AND k.label <> e.display_name || ' ' || e.number"
+    ).fetchall()
+    assert bad_labels == []
+    assert _count(store, "SELECT 1 FROM programmable_key WHERE assigned = 'Admin Assigned'") > 0
 
 
 @pytest.mark.req("SIM-1")
