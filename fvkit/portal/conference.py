@@ -25,6 +25,7 @@ from icalendar import Calendar, Event, vCalAddress, vRecur, vText
 from fvkit.domain.limits import (
     conference_limits,
 )
+from fvkit.domain.prefs import TIME_ZONES
 from fvkit.domain.screens import Screen
 from fvkit.media.mail import Attachment, MailSettings, compose, deliver
 from fvkit.portal.auth import PermissionDenied, User, require_screen
@@ -489,7 +490,7 @@ def _when(form: EventForm, tz: str) -> str:
             days += f" - {form.end.strftime(DAY_FORMAT)}"
         text = f"{days} (all day)"
     else:
-        text = f"{form.start.strftime(WHEN_FORMAT)} - {form.end.strftime('%H:%M')} ({tz})"
+        text = f"{form.start.strftime(WHEN_FORMAT)} - {form.end.strftime('%H:%M')} ({TIME_ZONES.get(tz, tz)})"
     repeat = Repeat(form.repeat)
     if repeat is not Repeat.NONE:
         text += f", {repeat.value.lower()}"
