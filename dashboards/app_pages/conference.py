@@ -60,12 +60,22 @@ def _fill(form: EventForm) -> None:
     s["conf_title"], s["conf_cid"], s["conf_attendee_pin"] = form.title, form.conference_id, form.attendee_pin
     s["conf_org_pin"], s["conf_specific_pin"] = OrganizerPin(form.organizer_pin).value, form.specific_pin
     s["conf_description"], s["conf_location"], s["conf_all_day"] = form.description, form.location, form.all_day
-    s["conf_start_date"], s["conf_start_time"] = form.start.date(), form.start.time()
-    s["conf_end_date"], s["conf_end_time"] = form.end.date(), form.end.time()
     s["conf_repeat"] = Repeat(form.repeat).value
     s["conf_ends"] = ENDS[1] if form.until else ENDS[0]
     s["conf_count"] = form.count or 5
-    s["conf_until"] = form.until or form.start.date() + timedelta(weeks=4)
+    # NOTE: the date and time widgets take the event's values as their defaults rather than through
+    # session state. A user who types while the dialog is still being drawn sends the widgets' own
+    # default as their value; with Streamlit's defaults ("today", "now") the event's times became the
+    # current minute ("The end time must be after the start time"), and "now" changes every minute.
+    s["conf_when"] = {
+        "conf_start_date": form.start.date(),
+        "conf_start_time": form.start.time(),
+        "conf_end_date": form.end.date(),
+        "conf_end_time": form.end.time(),
+        "conf_until": form.until or form.start.date() + timedelta(weeks=4),
+    }
+    for key in s["conf_when"]:
+        s.pop(key, None)  # drawn afresh from the new defaults
     s["conf_attendees"] = list(form.attendees)
     s["conf_new_email"] = s["conf_new_name"] = ""
 
@@ -115,11 +125,16 @@ def event_dialog(event_id: int | None) -> None:
     st.text_input("Location", key="conf_location")
     all_day = st.checkbox("All day event", key="conf_all_day")
     st.caption(f"Times are in your time zone, {user.time_zone} (Preferences > Display Preference).")
+    when = st.session_state["conf_when"]
     a, b, c, d = st.columns(4)
-    a.date_input("Start date", key="conf_start_date")
-    b.time_input("Start time", key="conf_start_time", disabled=all_day, step=timedelta(minutes=15))
-    c.date_input("End date", key="conf_end_date")
-    d.time_input("End time", key="conf_end_time", disabled=all_day, step=timedelta(minutes=15))
+    a.date_input("Start date", value=when["conf_start_date"], key="conf_start_date")
+    b.time_input(
+        "Start time", value=when["conf_start_time"], key="conf_start_time", disabled=all_day, step=timedelta(minutes=15)
+    )
+    c.date_input("End date", value=when["conf_end_date"], key="conf_end_date")
+    d.time_input(
+        "End time", value=when["conf_end_time"], key="conf_end_time", disabled=all_day, step=timedelta(minutes=15)
+    )
     r1, r2, r3 = st.columns(3)
     repeat = r1.selectbox("Recurrence", [r.value for r in Repeat], key="conf_repeat")
     if repeat != Repeat.NONE:
@@ -127,7 +142,7 @@ def event_dialog(event_id: int | None) -> None:
         if ends == ENDS[0]:
             r3.number_input("Events", min_value=1, max_value=conference.MAX_OCCURRENCES, key="conf_count")
         else:
-            r3.date_input("Until", key="conf_until")
+            r3.date_input("Until", value=when["conf_until"], key="conf_until")
 
     st.markdown("**Attendees**")
     people: list[Attendee] = st.session_state["conf_attendees"]
@@ -146,7 +161,11 @@ def event_dialog(event_id: int | None) -> None:
         if st.button("Cancel", key="conf_cancel"):
             _close()
             st.rerun()
-    if ok:
+    if ok and (s["conf_start_date"] is None or s["conf_end_date"] is None):
+        st.error("Choose the start and end dates.")
+    elif ok and repeat != Repeat.NONE and s.get("conf_ends") == ENDS[1] and s.get("conf_until") is None:
+        st.error("Choose the date the recurrence ends on.")
+    elif ok:
         form = EventForm(
             title=s["conf_title"],
             conference_id=s["conf_cid"],

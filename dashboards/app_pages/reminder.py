@@ -51,11 +51,19 @@ def _fill(draft: Draft, reminder_id: int = 0) -> None:
     s = st.session_state
     s["rem_filled"] = reminder_id
     s["rem_f_title"], s["rem_f_description"], s["rem_f_location"] = draft.title, draft.description, draft.location
-    s["rem_f_date"], s["rem_f_time"] = draft.start.date(), draft.start.time()
     s["rem_f_frequency"] = draft.frequency
     s["rem_f_ends"] = "After" if draft.count else "On date" if draft.until else "Never"
     s["rem_f_count"] = draft.count or 1
-    s["rem_f_until"] = draft.until or draft.start.date()
+    # NOTE: the date and time widgets take the reminder's values as defaults, not through session
+    # state: typing while the dialog is still drawn sends a widget's own default as its value, and
+    # Streamlit's ("today", "now") would replace the reminder's (see the Conference page).
+    s["rem_when"] = {
+        "rem_f_date": draft.start.date(),
+        "rem_f_time": draft.start.time(),
+        "rem_f_until": draft.until or draft.start.date(),
+    }
+    for key in s["rem_when"]:
+        s.pop(key, None)  # drawn afresh from the new defaults
     s["rem_f_guests"] = [g for g in draft.guests if g in guests_on_offer]
     s["rem_f_external"] = "\n".join(draft.external)
     s["rem_f_audio"] = draft.audio
@@ -84,8 +92,12 @@ def paste() -> None:
 
 def _form_draft() -> Draft:
     s = st.session_state
+    if s.get("rem_f_date") is None:
+        raise BadReminder("Choose the start date.")
     frequency = s["rem_f_frequency"]
     ends = s.get("rem_f_ends", "Never") if frequency != "None" else "Never"
+    if ends == "On date" and s.get("rem_f_until") is None:
+        raise BadReminder("Choose the date the reminder stops on.")
     return Draft(
         title=s["rem_f_title"],
         description=s["rem_f_description"],
@@ -142,8 +154,9 @@ def _form(read_only: bool) -> None:
     st.text_area("Description", key="rem_f_description", height=68, disabled=read_only)
     st.text_input("Location", key="rem_f_location", disabled=read_only)
     with st.container(horizontal=True):
-        st.date_input(f"Start date ({user.time_zone})", key="rem_f_date", disabled=read_only)
-        st.time_input("Start time", key="rem_f_time", step=300, disabled=read_only)
+        when = st.session_state["rem_when"]
+        st.date_input(f"Start date ({user.time_zone})", value=when["rem_f_date"], key="rem_f_date", disabled=read_only)
+        st.time_input("Start time", value=when["rem_f_time"], key="rem_f_time", step=300, disabled=read_only)
     with st.container(horizontal=True, vertical_alignment="bottom"):
         frequency = st.selectbox("Recurrence", reminder.FREQUENCIES, key="rem_f_frequency", disabled=read_only)
         if frequency != "None":
@@ -151,7 +164,7 @@ def _form(read_only: bool) -> None:
             if ends == "After":
                 st.number_input("Times", 1, reminder.MAX_COUNT, key="rem_f_count", disabled=read_only)
             elif ends == "On date":
-                st.date_input("Until", key="rem_f_until", disabled=read_only)
+                st.date_input("Until", value=when["rem_f_until"], key="rem_f_until", disabled=read_only)
     st.multiselect(
         "Guests: available extensions", list(guests_on_offer), key="rem_f_guests",
         format_func=lambda n: guests_on_offer.get(n, n), disabled=read_only,

@@ -129,6 +129,16 @@ def test_a_new_event_without_a_title_is_refused_in_the_dialog(db: Path) -> None:
 
 
 @pytest.mark.req("CONF-2")
+def test_a_cleared_start_date_is_refused_with_a_message_and_saves_nothing(db: Path) -> None:
+    at = _fill_new(_page(), "No date", date(2026, 11, 20))
+    at.date_input(key="conf_start_date").set_value(None).run()
+    at.button(key="conf_ok").click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == ["Choose the start and end dates."]
+    assert _rows(at) == []
+
+
+@pytest.mark.req("CONF-2")
 def test_a_weekly_recurrence_is_chosen_in_the_dialog(db: Path) -> None:
     at = _fill_new(_page(), "Stand-up", date(2026, 11, 2), hour=9)
     at.selectbox(key="conf_repeat").select("Weekly").run()

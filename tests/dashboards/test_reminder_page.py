@@ -107,6 +107,18 @@ def test_new_reminder_without_title_is_refused_and_the_dialog_stays(db: Path) ->
     assert _listed(at) == []
 
 
+@pytest.mark.req("REM-2")
+def test_new_reminder_with_a_cleared_start_date_is_refused_with_a_message(db: Path) -> None:
+    at = _page()
+    at.button(key="rem_new").click().run()
+    at.text_input(key="rem_f_title").input("No date").run()
+    at.date_input(key="rem_f_date").set_value(None).run()
+    at.button(key="rem_ok").click().run()
+    assert not at.exception
+    assert "Choose the start date." in _errors(at)
+    assert _listed(at) == []
+
+
 @pytest.mark.req("REM-3")
 def test_audio_default_plays_and_customized_call_me_records(db: Path) -> None:
     at = _page()
