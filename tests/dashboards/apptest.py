@@ -1,9 +1,13 @@
-"""Open a portal page in AppTest as a signed-in user: one way, used by the page tests."""
+"""AppTest helpers for the page tests: a private copy of a database for the portal, and a signed-in page."""
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import SEED_PASSWORD
@@ -20,3 +24,13 @@ def open_page(slug: str, number: str = "7101", password: str = SEED_PASSWORD) ->
     at.switch_page(f"app_pages/{slug}.py").run()
     assert not at.exception, at.exception
     return at
+
+
+def portal_copy(source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Yield a private copy of `source` that the portal under test opens ($FVKIT_DB), for a fixture."""
+    copy = tmp_path / "portal.duckdb"
+    shutil.copyfile(source, copy)
+    monkeypatch.setenv("FVKIT_DB", str(copy))
+    st.cache_resource.clear()
+    yield copy
+    st.cache_resource.clear()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import streamlit as st
 
 from fvkit.store.db import Store
 from fvkit.store.secrets import hash_secret
+from tests.dashboards.apptest import portal_copy
 
 DASHBOARDS = Path(__file__).resolve().parents[2] / "dashboards"
 
@@ -63,9 +63,4 @@ def portal_db(db_file: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 @pytest.fixture
 def db(seeded_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A private copy of the seeded organisation, which the portal under test opens ($FVKIT_DB)."""
-    copy = tmp_path / "portal.duckdb"
-    shutil.copyfile(seeded_path, copy)
-    monkeypatch.setenv("FVKIT_DB", str(copy))
-    st.cache_resource.clear()
-    yield copy
-    st.cache_resource.clear()
+    yield from portal_copy(seeded_path, tmp_path, monkeypatch)

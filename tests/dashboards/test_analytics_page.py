@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -16,7 +15,7 @@ from fvkit.portal.display import hms
 from fvkit.sim.run import Options, simulate
 from fvkit.store import Store
 from tests.conftest import SEED_PASSWORD
-from tests.dashboards.apptest import open_page
+from tests.dashboards.apptest import open_page, portal_copy
 
 
 def _now() -> datetime:
@@ -36,12 +35,7 @@ def recent_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def recent_db(recent_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    copy = tmp_path / "portal.duckdb"
-    shutil.copyfile(recent_path, copy)
-    monkeypatch.setenv("FVKIT_DB", str(copy))
-    st.cache_resource.clear()
-    yield copy
-    st.cache_resource.clear()
+    yield from portal_copy(recent_path, tmp_path, monkeypatch)
 
 
 def _expected(path: Path, number: str, period: str) -> analytics.Kpis:

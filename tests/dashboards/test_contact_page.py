@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from fvkit.store import Store
 from tests.conftest import SEED_PASSWORD
+from tests.dashboards.apptest import portal_copy
 
 APP = Path(__file__).resolve().parents[2] / "dashboards" / "app.py"
 IMPORT_CSV = b"Name,Phone,Mobile,Email\nAda Lovelace,408 555 0100,,ada@example.com\nNo Number,,,\nBob,7102,,\n"
@@ -22,12 +21,7 @@ IMPORT_CSV = b"Name,Phone,Mobile,Email\nAda Lovelace,408 555 0100,,ada@example.c
 @pytest.fixture
 def db_path(seeded_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """Point the portal at a private copy of the seeded database."""
-    copy = tmp_path / "fvkit.duckdb"
-    shutil.copyfile(seeded_path, copy)
-    monkeypatch.setenv("FVKIT_DB", str(copy))
-    st.cache_resource.clear()
-    yield copy
-    st.cache_resource.clear()
+    yield from portal_copy(seeded_path, tmp_path, monkeypatch)
 
 
 def _contact_page(number: str = "7101") -> AppTest:
