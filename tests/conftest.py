@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import email.message
 import shutil
+import socket
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.handlers import Message
 
+from fvkit.media.mail import MailSettings
 from fvkit.sim.run import Options, simulate
 from fvkit.store import Store
 
@@ -35,11 +40,42 @@ def seeded_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture
-def seeded_store(seeded_path: Path, tmp_path: Path) -> Iterator[Store]:
-    """A private, writable copy of the seeded database."""
+def private_store(source: Path, tmp_path: Path) -> Iterator[Store]:
+    """Yield a writable copy of a closed database file, open, and close it after (for a fixture)."""
     copy = tmp_path / "fvkit.duckdb"
-    shutil.copyfile(seeded_path, copy)
+    shutil.copyfile(source, copy)
     db = Store(copy)
     yield db
     db.close()
+
+
+@pytest.fixture
+def seeded_store(seeded_path: Path, tmp_path: Path) -> Iterator[Store]:
+    """A private, writable copy of the seeded database."""
+    yield from private_store(seeded_path, tmp_path)
+
+
+class SmtpInbox(Message):
+    """What a real SMTP server (aiosmtpd) received, message by message."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.messages: list[email.message.Message] = []
+
+    def handle_message(self, message: email.message.Message) -> None:
+        self.messages.append(message)
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[SmtpInbox, MailSettings]]:
+    """A real SMTP server on a free local port: its inbox, and the settings that deliver to it."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    inbox = SmtpInbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield inbox, MailSettings(host="127.0.0.1", port=port)
+    finally:
+        controller.stop()

@@ -10,6 +10,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from fvkit.store import Store
 from tests.conftest import SEED_PASSWORD
 
 APP = Path(__file__).resolve().parents[2] / "dashboards" / "app.py"
@@ -34,3 +35,13 @@ def portal_copy(source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     st.cache_resource.clear()
     yield copy
     st.cache_resource.clear()
+
+
+def read_db(path: Path, sql: str, params: list[object] | None = None) -> list[tuple[object, ...]]:
+    """Query the database file the portal uses (releasing the portal's handle first)."""
+    st.cache_resource.clear()
+    store = Store(path)
+    try:
+        return list(store.execute(sql, params or []).fetchall())
+    finally:
+        store.close()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -14,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 from fvkit.domain.org import Privilege
 from fvkit.sim.run import Options, simulate
 from fvkit.store import Store, accounts
+from tests.dashboards.apptest import portal_copy, read_db
 
 APP = Path(__file__).resolve().parents[2] / "dashboards" / "app.py"
 PAGE = "app_pages/call_recording.py"
@@ -34,22 +34,7 @@ def base_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def db(base_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """Point the portal at a private copy of the database; drop the cached store after."""
-    copy = tmp_path / "fvkit.duckdb"
-    shutil.copyfile(base_db, copy)
-    monkeypatch.setenv("FVKIT_DB", str(copy))
-    st.cache_resource.clear()
-    yield copy
-    st.cache_resource.clear()
-
-
-def _read(path: Path, sql: str, params: list[object] | None = None) -> list[tuple[object, ...]]:
-    """Query the database file the portal uses (releasing the portal's handle first)."""
-    st.cache_resource.clear()
-    store = Store(path)
-    try:
-        return list(store.execute(sql, params or []).fetchall())
-    finally:
-        store.close()
+    yield from portal_copy(base_db, tmp_path, monkeypatch)
 
 
 def _who(path: Path, *, has: Privilege | None = None, lacks: Privilege | None = None) -> str:
@@ -94,7 +79,7 @@ def _ids(at: AppTest) -> list[int]:
 
 
 def _own_ids(path: Path, number: str) -> list[int]:
-    rows = _read(path, "SELECT id FROM recording WHERE owner = ? ORDER BY started DESC, id DESC", [number])
+    rows = read_db(path, "SELECT id FROM recording WHERE owner = ? ORDER BY started DESC, id DESC", [number])
     return [int(str(r[0])) for r in rows]
 
 

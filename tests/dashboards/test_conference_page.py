@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import email
 import itertools
-import shutil
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from email import policy
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from fvkit.media.mail import MailSettings
@@ -21,6 +19,7 @@ from fvkit.portal.auth import acting_as
 from fvkit.portal.conference import EventForm, Repeat
 from fvkit.store import Store
 from tests.conftest import SEED_PASSWORD
+from tests.dashboards.apptest import portal_copy
 
 APP = Path(__file__).resolve().parents[2] / "dashboards" / "app.py"
 NOW = datetime(2026, 10, 5, 12)
@@ -30,14 +29,8 @@ _IDS = itertools.count(200001)  # a fresh Conference ID per seeded event
 
 @pytest.fixture
 def db(seeded_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    copy = tmp_path / "portal.duckdb"
-    shutil.copyfile(seeded_path, copy)
-    monkeypatch.setenv("FVKIT_DB", str(copy))
-    monkeypatch.delenv("FVKIT_SMTP_HOST", raising=False)
-    monkeypatch.setenv("FVKIT_OUTBOX", str(tmp_path / "outbox"))
-    st.cache_resource.clear()
-    yield copy
-    st.cache_resource.clear()
+    monkeypatch.setenv("FVKIT_OUTBOX", str(tmp_path / "outbox"))  # no SMTP host: the autouse private_outbox
+    yield from portal_copy(seeded_path, tmp_path, monkeypatch)
 
 
 def _seed_events(path: Path, *starts: datetime, repeat: Repeat = Repeat.NONE, count: int | None = None) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Iterator
 from email import policy
 from email.parser import BytesParser
@@ -11,25 +10,19 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from fvkit.store import Store
 from tests.conftest import SEED_PASSWORD
+from tests.dashboards.apptest import portal_copy
 
 APP = Path(__file__).resolve().parents[2] / "dashboards" / "app.py"
 
 
 @pytest.fixture
 def db(seeded_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    copy = tmp_path / "portal.duckdb"
-    shutil.copyfile(seeded_path, copy)
-    monkeypatch.setenv("FVKIT_DB", str(copy))
-    monkeypatch.delenv("FVKIT_SMTP_HOST", raising=False)
-    monkeypatch.setenv("FVKIT_OUTBOX", str(tmp_path / "outbox"))
-    st.cache_resource.clear()
-    yield copy
-    st.cache_resource.clear()
+    monkeypatch.setenv("FVKIT_OUTBOX", str(tmp_path / "outbox"))  # no SMTP host: the autouse private_outbox
+    yield from portal_copy(seeded_path, tmp_path, monkeypatch)
 
 
 def _sql(path: Path, sql: str) -> None:

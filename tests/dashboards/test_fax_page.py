@@ -15,6 +15,7 @@ from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from fvkit.store import Store
+from tests.dashboards.apptest import read_db
 
 APP = Path(__file__).resolve().parents[2] / "dashboards" / "app.py"
 PAGE = "app_pages/fax.py"
@@ -56,16 +57,6 @@ def db(seeded_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> It
     st.cache_resource.clear()
     yield copy
     st.cache_resource.clear()
-
-
-def _read(path: Path, sql: str, params: list[object] | None = None) -> list[tuple[object, ...]]:
-    """Query the database file the portal uses (releasing the portal's handle first)."""
-    st.cache_resource.clear()
-    store = Store(path)
-    try:
-        return list(store.execute(sql, params or []).fetchall())
-    finally:
-        store.close()
 
 
 def _open_page(number: str) -> AppTest:
@@ -137,7 +128,7 @@ def test_new_fax_with_dynamic_cover_lands_in_sent(db: Path) -> None:
     table = at.dataframe[0].value
     assert list(table.columns) == ["id", "To", "Time", "Pages", "Status"]
     assert (table["To"][0], table["Pages"][0], table["Status"][0]) == ("16045550100", 3, "Sent")
-    rows = _read(db, "SELECT owner, box, pages, blob_sha256 IS NOT NULL FROM fax WHERE remote_number = '16045550100'")
+    rows = read_db(db, "SELECT owner, box, pages, blob_sha256 IS NOT NULL FROM fax WHERE remote_number = '16045550100'")
     assert rows == [(OWNER, "Sent", 3, True)]
 
 
@@ -149,7 +140,7 @@ def test_new_fax_refuses_a_png_and_a_bad_number_with_the_reason(db: Path) -> Non
     at.file_uploader(key="fax_new_files").set_value([("a.pdf", _pdf(1), "application/pdf")]).run()
     at.button(key="fax_send").click().run()
     assert next(e.value for e in at.error).startswith("A fax number holds digits only")
-    assert _read(db, "SELECT count(*) FROM fax WHERE box = 'Sent'") == [(0,)]
+    assert read_db(db, "SELECT count(*) FROM fax WHERE box = 'Sent'") == [(0,)]
 
 
 @pytest.mark.req("FAX-4")
@@ -169,7 +160,7 @@ def test_cover_page_new_refuses_two_pages_then_keeps_one_and_deletes_it(db: Path
     at = _select(at, "fax_cover_table", [0])
     at.button(key="fax_cover_delete").click().run()
     at.button(key="fax_delete_yes").click().run()
-    assert _read(db, "SELECT count(*) FROM cover_page") == [(0,)]
+    assert read_db(db, "SELECT count(*) FROM cover_page") == [(0,)]
 
 
 @pytest.mark.req("FAX-4")
@@ -203,7 +194,7 @@ def test_new_fax_with_an_uploaded_cover_page(db: Path) -> None:
     at.button(key="fax_new").click().run()
     at.text_input(key="fax_new_to").input("6045550100")
     at.radio(key="fax_new_cover_type").set_value("Uploaded").run()
-    ((cover_id,),) = _read(db, "SELECT id FROM cover_page")
+    ((cover_id,),) = read_db(db, "SELECT id FROM cover_page")
     at.selectbox(key="fax_new_cover").set_value(cover_id).run()
     at.file_uploader(key="fax_new_files").set_value([("a.pdf", _pdf(1), "application/pdf")]).run()
     at.button(key="fax_send").click().run()
@@ -228,9 +219,9 @@ def test_monitor_lists_the_account_and_resends_forwards_deletes(db: Path) -> Non
     at = _select(at, "fax_monitor_table_efax1_Inbox", [0])
     at.button(key="fax_monitor_delete").click().run()
     at.button(key="fax_delete_yes").click().run()
-    assert _read(db, "SELECT box, count(*) FROM fax WHERE owner = '7801' GROUP BY box") == [("Sent", 1)]
-    assert _read(db, "SELECT count(*) FROM fax WHERE owner = ? AND remote_name = 'efax1'", [OTHER]) == [(1,)]
-    assert account_fax not in [r[0] for r in _read(db, "SELECT id FROM fax")]
+    assert read_db(db, "SELECT box, count(*) FROM fax WHERE owner = '7801' GROUP BY box") == [("Sent", 1)]
+    assert read_db(db, "SELECT count(*) FROM fax WHERE owner = ? AND remote_name = 'efax1'", [OTHER]) == [(1,)]
+    assert account_fax not in [r[0] for r in read_db(db, "SELECT id FROM fax")]
 
 
 @pytest.mark.req("FAX-5")

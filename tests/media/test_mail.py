@@ -3,51 +3,29 @@
 from __future__ import annotations
 
 import email
-import socket
 from datetime import datetime
 from email import policy
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.handlers import Message
 
 from fvkit.media.mail import Attachment, MailSettings, compose, deliver
+from tests.conftest import SmtpInbox
 
 NOW = datetime(2026, 10, 5, 17, 0)
 
 
-class _Inbox(Message):
-    def __init__(self) -> None:
-        super().__init__()
-        self.messages: list[email.message.Message] = []
-
-    def handle_message(self, message: email.message.Message) -> None:
-        self.messages.append(message)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.mark.req("NOTIF-1")
-def test_a_message_reaches_a_real_smtp_server_with_its_attachment() -> None:
-    inbox = _Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    try:
-        msg = compose(
-            ["juliet@example.com"],
-            "New voicemail from John Snow",
-            "You have a new voicemail.",
-            NOW,
-            attachments=(Attachment("voicemail.wav", b"RIFF....WAVEfmt ", "audio/wav"),),
-        )
-        where = deliver(msg, MailSettings(host="127.0.0.1", port=controller.port))
-    finally:
-        controller.stop()
+def test_a_message_reaches_a_real_smtp_server_with_its_attachment(smtp: tuple[SmtpInbox, MailSettings]) -> None:
+    inbox, settings = smtp
+    msg = compose(
+        ["juliet@example.com"],
+        "New voicemail from John Snow",
+        "You have a new voicemail.",
+        NOW,
+        attachments=(Attachment("voicemail.wav", b"RIFF....WAVEfmt ", "audio/wav"),),
+    )
+    where = deliver(msg, settings)
     assert where.startswith("smtp://127.0.0.1:")
     (got,) = inbox.messages
     assert got["Subject"] == "New voicemail from John Snow"

@@ -31,6 +31,7 @@ from pipelines.call_records import (
     read_call_records,
 )
 from pipelines.csv_safe import FORMULA_START, PHONE_NUMBER
+from tests.conftest import private_store
 
 START = datetime(2026, 10, 5, 7)
 BOM = "\ufeff"
@@ -50,11 +51,7 @@ def db_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def store(db_file: Path, tmp_path: Path) -> Iterator[Store]:
     """Return a private copy of the small database, free to change."""
-    copy = tmp_path / "copy.duckdb"
-    shutil.copy(db_file, copy)
-    db = Store(copy)
-    yield db
-    db.close()
+    yield from private_store(db_file, tmp_path)
 
 
 @pytest.fixture(scope="module")

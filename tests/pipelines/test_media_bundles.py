@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 import tarfile
 import wave
 from collections.abc import Iterator
@@ -19,6 +18,7 @@ from fvkit.portal.auth import PermissionDenied, acting_as
 from fvkit.sim.run import Options, simulate
 from fvkit.store.db import Store
 from pipelines.media import recording_file, recordings_tgz, voicemail_file, voicemails_tgz
+from tests.conftest import private_store
 
 START = datetime(2026, 10, 5, 7)
 SAFE_NAME = re.compile(r"^[A-Za-z0-9._-]+\.wav$")
@@ -37,11 +37,7 @@ def db_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def store(db_file: Path, tmp_path: Path) -> Iterator[Store]:
     """Return a private copy of the database, free to change."""
-    copy = tmp_path / "copy.duckdb"
-    shutil.copy(db_file, copy)
-    db = Store(copy)
-    yield db
-    db.close()
+    yield from private_store(db_file, tmp_path)
 
 
 def _busiest(store: Store, table: str, privilege: str) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 import wave
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -21,6 +20,7 @@ from fvkit.portal.display import TIME_FORMAT, hms
 from fvkit.sim.run import Options, simulate
 from fvkit.store import accounts
 from fvkit.store.db import Store
+from tests.conftest import private_store
 
 START = datetime(2026, 10, 5)
 PASSWORD = "password1"
@@ -43,11 +43,7 @@ def db_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def store(db_file: Path, tmp_path: Path) -> Iterator[Store]:
     """Return a private copy of the database, free to change."""
-    copy = tmp_path / "fvkit.duckdb"
-    shutil.copyfile(db_file, copy)
-    db = Store(copy)
-    yield db
-    db.close()
+    yield from private_store(db_file, tmp_path)
 
 
 def _user(store: Store, number: str) -> auth.User:

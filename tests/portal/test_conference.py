@@ -6,17 +6,14 @@ import email
 import io
 import itertools
 import random
-import socket
 import struct
 import wave
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from email import policy
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.handlers import Message
 from icalendar import Calendar
 
 from fvkit.media.mail import MailSettings
@@ -27,6 +24,7 @@ from fvkit.portal.conference import Attendee, BadEvent, EventForm, OrganizerPin,
 from fvkit.store import conferences as stored
 from fvkit.store.db import Store
 from fvkit.store.secrets import hash_secret
+from tests.conftest import SmtpInbox
 
 ORGANIZER = "7104"  # Conference privilege, time zone Europe/Paris (tests/portal/conftest.py)
 _IDS = itertools.count(100001)  # a fresh Conference ID per form
@@ -222,33 +220,10 @@ def test_editing_an_event_does_not_count_it_against_itself(
     assert conf.get_event(store, user, ids[0]).conference_id != moved.conference_id  # the ID stays
 
 
-class _Inbox(Message):
-    def __init__(self) -> None:
-        super().__init__()
-        self.messages: list[email.message.Message] = []
-
-    def handle_message(self, message: email.message.Message) -> None:
-        self.messages.append(message)
-
-
-@pytest.fixture
-def smtp() -> Iterator[tuple[_Inbox, MailSettings]]:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = int(sock.getsockname()[1])
-    inbox = _Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield inbox, MailSettings(host="127.0.0.1", port=port)
-    finally:
-        controller.stop()
-
-
 @pytest.mark.req("CONF-4")
 @pytest.mark.req("NOTIF-1")
 def test_each_attendee_receives_the_invitation_with_an_ics_over_smtp(
-    store: Store, user_of: Callable[[str], User], now: datetime, smtp: tuple[_Inbox, MailSettings]
+    store: Store, user_of: Callable[[str], User], now: datetime, smtp: tuple[SmtpInbox, MailSettings]
 ) -> None:
     inbox, settings = smtp
     user = user_of(ORGANIZER)

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import email
-import socket
 from datetime import datetime, timedelta
 from email import policy
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.handlers import Message
 
 from fvkit.media.mail import MailSettings
 from fvkit.sim.live_traffic import LiveTraffic
 from fvkit.sim.traffic import to_micros
 from fvkit.store import Store
+from tests.conftest import SmtpInbox
 
 BUSY_HOUR = datetime(2026, 10, 6, 17, 0)  # 10:00 in Los Angeles, a Tuesday
 
@@ -79,37 +77,18 @@ def test_a_setting_changed_between_steps_routes_the_next_calls(seeded_store: Sto
     assert not any(line.startswith("dial local extension:PJSIP/71") for line in lines)
 
 
-class _Inbox(Message):
-    def __init__(self) -> None:
-        super().__init__()
-        self.messages: list[email.message.Message] = []
-
-    def handle_message(self, message: email.message.Message) -> None:
-        self.messages.append(message)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.mark.req("NOTIF-1")
 @pytest.mark.req("SIM-5")
-def test_voicemail_and_missed_call_emails_reach_an_smtp_server(seeded_store: Store) -> None:
+def test_voicemail_and_missed_call_emails_reach_an_smtp_server(
+    seeded_store: Store, smtp: tuple[SmtpInbox, MailSettings]
+) -> None:
     seeded_store.execute(
         "UPDATE preference SET vm_notification = 'With attachment', missed_call_email = true, "
         "notify_emails = owner || '@example.com'"
     )
-    inbox = _Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    try:
-        mail = MailSettings(host="127.0.0.1", port=controller.port)
-        live = LiveTraffic(seeded_store, BUSY_HOUR, seed=11, calls_per_user_day=300, mail=mail)
-        step = live.advance(BUSY_HOUR + timedelta(minutes=30))
-    finally:
-        controller.stop()
+    inbox, mail = smtp
+    live = LiveTraffic(seeded_store, BUSY_HOUR, seed=11, calls_per_user_day=300, mail=mail)
+    step = live.advance(BUSY_HOUR + timedelta(minutes=30))
     assert step.emails and len(inbox.messages) == len(step.emails)
     subjects = [m["Subject"] for m in inbox.messages]
     voicemail = [m for m in inbox.messages if m["Subject"].startswith("New voicemail from ")]
