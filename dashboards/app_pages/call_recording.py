@@ -6,6 +6,7 @@ import streamlit as st
 
 from dashboards.session import current_user, store
 from dashboards.toolbar import page_toolbar
+from dashboards.widgets import extension_picker
 from fvkit.domain.screens import Screen
 from fvkit.portal import call_recording
 from fvkit.portal.auth import PermissionDenied, User
@@ -81,14 +82,7 @@ def confirm_delete(ids: list[int]) -> None:
 def forward_to(ids: list[int]) -> None:
     """Send copies to another extension (guide p.32: "Select the extension and click OK")."""
     targets = call_recording.forward_targets(store(), user)
-    to = st.selectbox(
-        "Extension",
-        list(targets),
-        index=None,
-        format_func=lambda number: targets[number],
-        placeholder="Select the extension",
-        key="rec_forward_to",
-    )
+    to = extension_picker(targets, "rec_forward_to")
     with st.container(horizontal=True):
         if st.button("OK", key="rec_forward_ok", type="primary", disabled=to is None):
             assert to is not None

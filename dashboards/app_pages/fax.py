@@ -8,6 +8,7 @@ import streamlit as st
 
 from dashboards.session import current_user, store
 from dashboards.toolbar import page_toolbar
+from dashboards.widgets import extension_picker
 from fvkit.domain.limits import COVER_PAGE_MAX_BYTES, MB
 from fvkit.domain.screens import Screen
 from fvkit.portal import fax
@@ -242,14 +243,7 @@ def confirm_delete(ids: list[int]) -> None:
 def forward_to(ids: list[int]) -> None:
     """Copy a monitored account's faxes to an extension's Inbox (guide p.35)."""
     targets = fax.forward_targets(store(), user)
-    to = st.selectbox(
-        "Extension",
-        list(targets),
-        index=None,
-        format_func=lambda number: targets[number],
-        placeholder="Select the extension",
-        key="fax_forward_to",
-    )
+    to = extension_picker(targets, "fax_forward_to")
     with st.container(horizontal=True):
         if st.button("OK", key="fax_forward_ok", type="primary", disabled=to is None):
             assert to is not None
