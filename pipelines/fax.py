@@ -13,7 +13,6 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 from fpdf import FPDF
 from PIL import Image, UnidentifiedImageError
@@ -21,6 +20,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PyPdfError
 
 from fvkit.domain import limits
+from fvkit.domain.clock import to_local
 from fvkit.domain.screens import Screen
 from fvkit.media.fax import render_cover
 from fvkit.portal import fax
@@ -210,7 +210,7 @@ def send_fax(
     else:
         mime, content = fax.cover_page_file(store, user, cover)
         first = jpeg_page(content) if mime == JPEG else content
-    local = now.replace(tzinfo=UTC).astimezone(ZoneInfo(user.time_zone))
+    local = to_local(now, user.time_zone)
     origin = f"{user.number} ({station_id.strip()})" if station_id.strip() else user.number
     line = f"{local:%Y-%m-%d %H:%M}  FROM: {origin}  TO: {number}  {header.strip()}".strip()
     try:

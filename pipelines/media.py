@@ -20,8 +20,8 @@ import re
 import tarfile
 from collections.abc import Iterable
 from datetime import UTC
-from zoneinfo import ZoneInfo
 
+from fvkit.domain.clock import to_local
 from fvkit.portal.auth import User
 from fvkit.portal.messages import Kind, MessageHeader, audio
 from fvkit.store.db import Store
@@ -37,7 +37,7 @@ def _clean(text: str) -> str:
 
 def file_name(header: MessageHeader, time_zone: str) -> str:
     """Return the download name of a message, its time shown in `time_zone`."""
-    local = header.time.replace(tzinfo=UTC).astimezone(ZoneInfo(time_zone))
+    local = to_local(header.time, time_zone)
     minutes, seconds = divmod(header.duration, 60)
     parts = [header.kind.value, f"{local:%Y-%m-%d_%H%M}", _PREPOSITION[header.kind]]
     parts += [p for p in (_clean(header.party), _clean(header.party_name)) if p] or ["unknown"]

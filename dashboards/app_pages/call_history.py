@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, datetime, timedelta
 
 import streamlit as st
 
 from dashboards.session import current_user, store
 from dashboards.toolbar import page_toolbar
 from fvkit.domain.calls import Direction, Disposition, HistoryFilter
+from fvkit.domain.clock import local_midnight
 from fvkit.domain.org import Privilege
 from fvkit.domain.screens import Screen
 from fvkit.portal import block_list, call_history, contact
@@ -25,11 +25,6 @@ assert user is not None
 
 def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
-
-
-def _utc_midnight(day: date) -> datetime:
-    local = datetime.combine(day, time(0), tzinfo=ZoneInfo(user.time_zone))
-    return local.astimezone(UTC).replace(tzinfo=None)
 
 
 saved = call_history.saved_searches(store(), user)
@@ -66,7 +61,7 @@ with st.container(horizontal=True, vertical_alignment="bottom", key="ch_filters"
 
 since = until = None
 if isinstance(days, tuple) and len(days) == 2:
-    since, until = _utc_midnight(days[0]), _utc_midnight(days[1] + timedelta(days=1))
+    since, until = local_midnight(days[0], user.time_zone), local_midnight(days[1] + timedelta(days=1), user.time_zone)
 try:
     q = call_history.query(
         user,
@@ -99,7 +94,7 @@ if st.session_state.get("ch_query") != signature:
     st.session_state["ch_query"] = signature
     st.session_state["ch_page"] = 1
 page = call_history.list_page(store(), user, q, st.session_state["ch_page"])
-st.session_state["ch_page"] = (page.first - 1) // 25 + 1 if page.total else 1
+st.session_state["ch_page"] = (page.first - 1) // call_history.PAGE_SIZE + 1 if page.total else 1
 
 with st.container(horizontal=True, vertical_alignment="center", key="ch_pager"):
     st.caption(page.label)

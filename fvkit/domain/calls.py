@@ -84,24 +84,6 @@ TO_ASTERISK: dict[Disposition, AsteriskDisposition] = {
     Disposition.OTHER: AsteriskDisposition.FAILED,
 }
 
-#: Dispositions counted as "answered" for billing (billsec > 0 only for these).
-ANSWERED_DISPOSITIONS = frozenset(
-    {
-        Disposition.ANSWERED,
-        Disposition.VOICEMAIL,
-        Disposition.TRANSFERRED_BLIND,
-        Disposition.TRANSFERRED_ATTENDED,
-    }
-)
-
-#: For the callee, a call is missed unless a person took it (guide p.12 "missed calls").
-MISSED_DISPOSITIONS = frozenset(
-    {
-        Disposition.VOICEMAIL,
-        Disposition.NO_ANSWER,
-        Disposition.BUSY,
-        Disposition.FAILED,
-        Disposition.DENIED,
-        Disposition.OTHER,
-    }
-)
+#: dispositions that mean the owner took the call in person (guide p.14 "Received");
+#: a call to the owner with any other disposition is missed (guide p.12 "missed calls")
+TAKEN: tuple[Disposition, ...] = (Disposition.ANSWERED, Disposition.TRANSFERRED_BLIND, Disposition.TRANSFERRED_ATTENDED)

@@ -35,6 +35,10 @@ RESERVED_KEYS_DEFAULT = 2  # guide p.51: keys 1 and 2 are reserved by default
 RESERVED_KEYS_MAX = 4  # guide p.51: up to the first four lines
 TWINNING_MAX_SCHEDULES = 3  # guide p.30: three schedules maximum
 
+#: our bound: a recurring reminder or conference has at most this many events, and one
+#: expansion of a rule (a calendar view, a simulated window) yields at most this many
+MAX_OCCURRENCES = 366
+
 DEFAULT_RING_DURATION_S = 20  # guide p.58 ring duration before voicemail (FortiVoice default)
 
 #: guide p.36: (first extension count of the range, user conferences, participants)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta
 
 import plotly.graph_objects as go
 import polars as pl
 
 from fvkit.domain.analytics import DEFAULT_PERIOD, MAX_FLOW_STEPS, PERIODS, WEEKDAYS, Kpis
+from fvkit.domain.clock import local_date, local_midnight
+from fvkit.domain.prefs import THEME_COLORS, Theme
 from fvkit.portal.auth import User
 from fvkit.store import analytics as queries
 from fvkit.store.db import Store
@@ -17,7 +18,12 @@ from fvkit.store.db import Store
 __all__ = ["DEFAULT_PERIOD", "PERIODS", "Kpis", "Report", "kpis", "report", "window"]
 
 _MARGIN = {"l": 10, "r": 10, "t": 30, "b": 10}
-OUTCOME_COLOURS = {"Answered": "#2e7d32", "Voicemail": "#1565c0", "No Answer": "#c62828", "Busy": "#ef6c00"}
+OUTCOME_COLOURS = {
+    "Answered": THEME_COLORS[Theme.GREEN],
+    "Voicemail": THEME_COLORS[Theme.BLUE],
+    "No Answer": THEME_COLORS[Theme.RED],
+    "Busy": THEME_COLORS[Theme.ORANGE],
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,11 +46,8 @@ def window(user: User, now: datetime, period: str = DEFAULT_PERIOD) -> tuple[dat
     """
     if period not in PERIODS:
         raise ValueError(f"Unknown period {period!r}; choose one of {', '.join(PERIODS)}.")
-    zone = ZoneInfo(user.time_zone)
-    today = now.replace(tzinfo=UTC).astimezone(zone).date()
-    first = today - timedelta(days=PERIODS[period] - 1)
-    midnight = datetime(first.year, first.month, first.day, tzinfo=zone)
-    return midnight.astimezone(UTC).replace(tzinfo=None), now
+    first = local_date(now, user.time_zone) - timedelta(days=PERIODS[period] - 1)
+    return local_midnight(first, user.time_zone), now
 
 
 def kpis(store: Store, user: User, since: datetime | None = None, until: datetime | None = None) -> Kpis:

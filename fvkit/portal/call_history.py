@@ -13,6 +13,7 @@ import pyarrow as pa
 from fvkit.domain.calls import Direction, Disposition, HistoryFilter
 from fvkit.domain.limits import HISTORY_PAGE_SIZE, MAX_DOWNLOAD_ROWS
 from fvkit.domain.org import Feature, Privilege
+from fvkit.domain.prefs import DEFAULT_THEME, THEME_COLORS
 from fvkit.media.mail import MailSettings
 from fvkit.portal.auth import PermissionDenied, User, require_owner
 from fvkit.portal.display import ListPage, clamp_page, durations, local_time, local_times, real_duration, span
@@ -21,6 +22,7 @@ from fvkit.store import history
 from fvkit.store.db import Store
 from fvkit.store.history import SEARCH_FIELDS, HistoryQuery
 
+PAGE_SIZE = HISTORY_PAGE_SIZE  # guide p.14: "1-25 of 59"
 MAX_SEARCH_CHARS = 200
 ANY = "--All--"  # the dropdowns' "no filter" choice (guide p.14)
 _NO_FILTER = (None, "", ANY)
@@ -100,7 +102,7 @@ LIST_LABELS = {
 }
 
 
-def list_page(store: Store, user: User, q: HistoryQuery, page: int = 1, size: int = HISTORY_PAGE_SIZE) -> ListPage:
+def list_page(store: Store, user: User, q: HistoryQuery, page: int = 1, size: int = PAGE_SIZE) -> ListPage:
     """Return page `page` (from 1) of the user's calls, newest first (CH-1, CH-2)."""
     require_owner(user, q.owner)
     total = history.count(store, q)
@@ -212,7 +214,7 @@ def flow_timeline(details: CallDetails) -> go.Figure:
             mode="markers+text",
             text=flow["Description"].to_list(),
             textposition="middle right",
-            marker={"size": 10, "color": "#2e7d32"},
+            marker={"size": 10, "color": THEME_COLORS[DEFAULT_THEME]},
             hovertemplate="%{x}<br>%{text}<extra></extra>",
         )
     )

@@ -17,15 +17,14 @@ from email.message import EmailMessage
 from email.utils import formataddr
 from enum import StrEnum
 from urllib.parse import quote
-from zoneinfo import ZoneInfo
 
-from dateutil.rrule import DAILY, MONTHLY, WEEKLY, rrule, rrulestr  # type: ignore[import-untyped]
+from dateutil.rrule import DAILY, MONTHLY, WEEKLY, rrule  # type: ignore[import-untyped]
 from icalendar import Calendar, Event, vCalAddress, vRecur, vText
 
-from fvkit.domain.limits import (
-    conference_limits,
-)
+from fvkit.domain.clock import aware_local, to_local, to_utc, zone
+from fvkit.domain.limits import MAX_OCCURRENCES, conference_limits
 from fvkit.domain.prefs import TIME_ZONES
+from fvkit.domain.recurrence import expand
 from fvkit.domain.screens import Screen
 from fvkit.media.mail import Attachment, MailSettings, compose, deliver
 from fvkit.portal.auth import PermissionDenied, User, require_screen
@@ -40,7 +39,6 @@ PIN_DIGITS = 6  # guide p.38 example: Conference PIN 216578
 MIN_PIN, MAX_PIN = 4, 16  # our bounds for a typed PIN
 MAX_TITLE = 120
 MAX_TEXT = 2_000
-MAX_OCCURRENCES = 366  # our bound: a recurrence ends after at most this many events
 WHEN_FORMAT = "%a %b %d %Y %H:%M"  # guide p.38: "Fri Jan 28 2022 21:00"
 DAY_FORMAT = "%a %b %d %Y"
 SHOWN_FORMAT = "%Y-%m-%d %H:%M"
@@ -121,14 +119,6 @@ class Saved:
     messages: list[EmailMessage] = field(default_factory=list)
 
 
-def _utc(local: datetime, tz: str) -> datetime:
-    return local.replace(tzinfo=ZoneInfo(tz)).astimezone(UTC).replace(tzinfo=None)
-
-
-def _local(utc: datetime, tz: str) -> datetime:
-    return utc.replace(tzinfo=UTC).astimezone(ZoneInfo(tz)).replace(tzinfo=None)
-
-
 def _digits(rng: random.Random, n: int) -> str:
     return str(rng.randrange(10 ** (n - 1), 10**n))
 
@@ -165,7 +155,7 @@ def _parse_rule(rule: str, tz: str) -> tuple[Repeat, int | None, date | None]:
     count = int(parts["COUNT"]) if "COUNT" in parts else None
     until = None
     if "UNTIL" in parts:
-        until = _local(datetime.strptime(parts["UNTIL"].rstrip("Z"), "%Y%m%dT%H%M%S"), tz).date()
+        until = to_local(datetime.strptime(parts["UNTIL"].rstrip("Z"), "%Y%m%dT%H%M%S"), tz).date()
     return repeat, count, until
 
 
@@ -173,7 +163,7 @@ def _form(row: dict[str, object], tz: str) -> EventForm:
     starts, ends = row["starts"], row["ends"]
     assert isinstance(starts, datetime) and isinstance(ends, datetime)
     all_day = bool(row["all_day"])
-    start, end = _local(starts, tz), _local(ends, tz)
+    start, end = to_local(starts, tz), to_local(ends, tz)
     if all_day:  # shown as the first and the last day
         end = end - timedelta(days=1)
     repeat, count, until = _parse_rule(str(row["rrule"]), str(row["time_zone"] or "UTC"))
@@ -207,21 +197,15 @@ def _expand(starts: datetime, ends: datetime, rule: str, tz: str) -> list[tuple[
     """Return the UTC (start, end) of every occurrence of a stored event."""
     if not rule:
         return [(starts, ends)]
-    zone = ZoneInfo(tz)
-    first = starts.replace(tzinfo=UTC).astimezone(zone)
-    length = ends.replace(tzinfo=UTC).astimezone(zone).replace(tzinfo=None) - first.replace(tzinfo=None)
-    out = []
-    for occ in rrulestr(rule, dtstart=first)[:MAX_OCCURRENCES]:  # type: ignore[index]
-        # the local wall-clock length, so an event across a DST change keeps its local end
-        local_end = (occ.replace(tzinfo=None) + length).replace(tzinfo=zone)
-        out.append((occ.astimezone(UTC).replace(tzinfo=None), local_end.astimezone(UTC).replace(tzinfo=None)))
-    return out
+    length = to_local(ends, tz) - to_local(starts, tz)
+    # the local wall-clock length, so an event across a DST change keeps its local end
+    return [(s, to_utc(to_local(s, tz) + length, tz)) for s in expand(starts, rule, tz)]
 
 
 def occurrences(store: Store, user: User, since: datetime, until: datetime) -> list[Occurrence]:
     """Return the user's event occurrences that overlap [since, until) local time, by start (CONF-1)."""
     require_screen(user, Screen.CONFERENCE)
-    lo, hi = _utc(since, user.time_zone), _utc(until, user.time_zone)
+    lo, hi = to_utc(since, user.time_zone), to_utc(until, user.time_zone)
     out = []
     for row in stored.list_conferences(store, user.number):
         for s, e in _expand(row["starts"], row["ends"], row["rrule"], row["time_zone"] or "UTC"):
@@ -230,8 +214,8 @@ def occurrences(store: Store, user: User, since: datetime, until: datetime) -> l
                     Occurrence(
                         int(row["id"]),
                         str(row["title"]),
-                        _local(s, user.time_zone),
-                        _local(e, user.time_zone),
+                        to_local(s, user.time_zone),
+                        to_local(e, user.time_zone),
                         bool(row["all_day"]),
                         str(row["conference_id"]),
                     )
@@ -329,7 +313,7 @@ def _rule(form: EventForm, start: datetime, tz: str) -> str:
         return ""
     if (form.count is None) == (form.until is None):
         raise BadEvent("A recurrence ends after a number of events or on a date: choose one.")
-    first = start.replace(tzinfo=ZoneInfo(tz))
+    first = start.replace(tzinfo=zone(tz))
     if form.count is not None:
         if not 1 <= form.count <= MAX_OCCURRENCES:
             raise BadEvent(f"A recurrence has 1 to {MAX_OCCURRENCES} events.")
@@ -338,7 +322,7 @@ def _rule(form: EventForm, start: datetime, tz: str) -> str:
         assert form.until is not None
         if form.until < start.date():
             raise BadEvent("The recurrence ends before the event starts.")
-        last = datetime.combine(form.until, time(23, 59, 59), tzinfo=ZoneInfo(tz)).astimezone(UTC)
+        last = to_utc(datetime.combine(form.until, time(23, 59, 59)), tz).replace(tzinfo=UTC)
         built = rrule(_FREQ[repeat], dtstart=first, until=last)
         if built.count() > MAX_OCCURRENCES:
             raise BadEvent(f"A recurrence has at most {MAX_OCCURRENCES} events; choose an earlier end date.")
@@ -367,8 +351,8 @@ def check_limits(
     points: list[tuple[datetime, int, int]] = []
     for s, e in occurrences_utc:
         points += [(s, 1, 1), (e, -1, -1)]
-    for _, starts, ends, rule, zone in stored.schedules(store, exclude):
-        for s, e in _expand(starts, ends, rule, zone):
+    for _, starts, ends, rule, event_zone in stored.schedules(store, exclude):
+        for s, e in _expand(starts, ends, rule, event_zone):
             if s < hi and e > lo:
                 points += [(s, 1, 0), (e, -1, 0)]
     running = mine = 0
@@ -378,7 +362,7 @@ def check_limits(
         if running > most_conferences and mine > 0:
             raise BadEvent(
                 f"At most {most_conferences} user conferences can take place at the same time in an "
-                f"organisation of {size} extensions (guide p.36); on {_local(at, tz).strftime(SHOWN_FORMAT)} "
+                f"organisation of {size} extensions (guide p.36); on {to_local(at, tz).strftime(SHOWN_FORMAT)} "
                 "this event would be one more. Choose another time."
             )
 
@@ -433,7 +417,7 @@ def save_event(
     tz = user.time_zone
     start, end = _span(form)
     rule = _rule(form, start, tz)
-    starts, ends = _utc(start, tz), _utc(end, tz)
+    starts, ends = to_utc(start, tz), to_utc(end, tz)
     check_limits(store, _expand(starts, ends, rule, tz), len(people), tz, event_id)
     pin_hash = _organizer_hash(store, user, form, previous)
     row = {
@@ -557,7 +541,6 @@ def invitation(store: Store, user: User, event_id: int, to: tuple[str, str], now
 def ics_bytes(store: Store, user: User, row: dict[str, object], now: datetime) -> bytes:
     """Return the event as an iCalendar REQUEST (RFC 5545) with the organizer's zone."""
     tz = str(row["time_zone"] or "UTC")
-    zone = ZoneInfo(tz)
     starts, ends = row["starts"], row["ends"]
     assert isinstance(starts, datetime) and isinstance(ends, datetime)
     domain = "fortivoice.example.com"
@@ -569,11 +552,11 @@ def ics_bytes(store: Store, user: User, row: dict[str, object], now: datetime) -
     event.add("uid", f"conference-{row['id']}-{row['conference_id']}@{domain}")
     event.add("dtstamp", now.replace(tzinfo=UTC))
     if row["all_day"]:
-        event.add("dtstart", _local(starts, tz).date())
-        event.add("dtend", _local(ends, tz).date())
+        event.add("dtstart", to_local(starts, tz).date())
+        event.add("dtend", to_local(ends, tz).date())
     else:
-        event.add("dtstart", starts.replace(tzinfo=UTC).astimezone(zone))
-        event.add("dtend", ends.replace(tzinfo=UTC).astimezone(zone))
+        event.add("dtstart", aware_local(starts, tz))
+        event.add("dtend", aware_local(ends, tz))
     if row["rrule"]:
         event.add("rrule", vRecur.from_ical(str(row["rrule"])))
     event.add("summary", row["title"])

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 import polars as pl
+
+from fvkit.domain.clock import to_local
 
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"  # guide p.13: "2021-02-12 13:27:52"
 
@@ -15,7 +16,7 @@ def local_time(t: datetime | None, time_zone: str) -> str:
     """Return a stored UTC time as the user reads it, '' for none."""
     if t is None:
         return ""
-    return t.replace(tzinfo=UTC).astimezone(ZoneInfo(time_zone)).strftime(TIME_FORMAT)
+    return to_local(t, time_zone).strftime(TIME_FORMAT)
 
 
 def hms(seconds: int) -> str:

@@ -9,12 +9,12 @@ building a sent fax's PDF are `pipelines.fax`'s; this module stores what it hand
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import polars as pl
 
+from fvkit.domain.clock import to_local
 from fvkit.domain.limits import HISTORY_PAGE_SIZE
 from fvkit.domain.numbers import digits
 from fvkit.domain.org import ExtensionType, Privilege
@@ -166,7 +166,7 @@ def _kept(store: Store, row: dict[str, Any], now: datetime) -> str:
 
 
 def _file_name(row: dict[str, Any], time_zone: str) -> str:
-    local = row["time"].replace(tzinfo=UTC).astimezone(ZoneInfo(time_zone))
+    local = to_local(row["time"], time_zone)
     way = "to" if row["box"] == SENT else "from"
     party = "".join(ch for ch in str(row["remote_number"]) if ch.isalnum()) or "unknown"
     return f"fax_{local:%Y-%m-%d_%H%M}_{way}_{party}_id{row['id']}.pdf"

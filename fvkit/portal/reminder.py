@@ -9,15 +9,17 @@ import struct
 import wave
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-from fvkit.domain.limits import AUDIO_RATE_HZ, REMINDER_AUDIO_MAX_BYTES
+from fvkit.domain.clock import to_local, to_utc
+from fvkit.domain.limits import AUDIO_RATE_HZ, MAX_OCCURRENCES, REMINDER_AUDIO_MAX_BYTES
 from fvkit.domain.numbers import digits
+from fvkit.domain.prefs import DEFAULT_THEME, THEME_COLORS
+from fvkit.domain.recurrence import expand
 from fvkit.domain.screens import Screen
 from fvkit.media.audio import audio_info, render_message
 from fvkit.portal.auth import PermissionDenied, User, require_screen
 from fvkit.portal.display import local_time
-from fvkit.sim.reminders import occurrences, owner_zone
+from fvkit.sim.reminders import owner_zone
 from fvkit.store import blobs
 from fvkit.store import reminders as rows
 from fvkit.store.db import Store
@@ -29,7 +31,7 @@ AUDIO_CHOICES = ("Default", "Customized")  # guide p.41
 SYSTEM = "system"
 MAX_TITLE_CHARS = 100
 MAX_TEXT_CHARS = 500
-MAX_COUNT = 366
+MAX_COUNT = MAX_OCCURRENCES
 MAX_GUESTS = 50
 BEEP_HZ = 1000.0
 BEEP_SECONDS = 1.0
@@ -73,14 +75,6 @@ class Occurrence:
     start_iso: str = field(default="")
 
 
-def _to_utc(local: datetime, tz: str) -> datetime:
-    return local.replace(tzinfo=ZoneInfo(tz)).astimezone(UTC).replace(tzinfo=None)
-
-
-def _to_local(t: datetime, tz: str) -> datetime:
-    return t.replace(tzinfo=UTC).astimezone(ZoneInfo(tz)).replace(tzinfo=None)
-
-
 def recurrence_rule(frequency: str, count: int | None, until: date | None, tz: str) -> str:
     """Return the dateutil rule text of the form's recurrence ('' for None)."""
     if frequency not in FREQUENCIES:
@@ -95,7 +89,7 @@ def recurrence_rule(frequency: str, count: int | None, until: date | None, tz: s
             raise BadReminder(f"Repeat between 1 and {MAX_COUNT} times.")
         parts.append(f"COUNT={count}")
     if until is not None:
-        last = _to_utc(datetime.combine(until, time(23, 59, 59)), tz)
+        last = to_utc(datetime.combine(until, time(23, 59, 59)), tz)
         parts.append(f"UNTIL={last:%Y%m%dT%H%M%S}")
     return ";".join(parts)
 
@@ -108,7 +102,7 @@ def _parse_rule(rule: str, tz: str) -> tuple[str, int | None, date | None]:
     return (
         fields["FREQ"].capitalize(),
         int(fields["COUNT"]) if "COUNT" in fields else None,
-        _to_local(datetime.strptime(until, "%Y%m%dT%H%M%S"), tz).date() if until else None,
+        to_local(datetime.strptime(until, "%Y%m%dT%H%M%S"), tz).date() if until else None,
     )
 
 
@@ -139,7 +133,7 @@ def _check(store: Store, user: User, draft: Draft) -> tuple[dict[str, object], l
         if len(text) > MAX_TEXT_CHARS:
             raise BadReminder(f"Use at most {MAX_TEXT_CHARS} characters for the {label.lower()}.")
     rule = recurrence_rule(draft.frequency, draft.count, draft.until, user.time_zone)
-    starts = _to_utc(draft.start, user.time_zone)
+    starts = to_utc(draft.start, user.time_zone)
     known = available_guests(store, user)
     unknown = [g for g in draft.guests if g not in known]
     if unknown:
@@ -224,7 +218,7 @@ def draft_of(store: Store, user: User, reminder_id: int) -> Draft:
         title=str(row["title"]),
         description=str(row["description"]),
         location=str(row["location"]),
-        start=_to_local(starts, user.time_zone),
+        start=to_local(starts, user.time_zone),
         frequency=frequency,
         count=count,
         until=until,
@@ -259,13 +253,13 @@ def in_view(store: Store, user: User, view: str, day: date) -> list[Occurrence]:
     """Return the occurrences the calendar shows in this view, by start time (REM-1)."""
     require_screen(user, Screen.REMINDER)
     lo, hi = view_window(view, day)
-    since, until = _to_utc(lo, user.time_zone), _to_utc(hi, user.time_zone)
+    since, until = to_utc(lo, user.time_zone), to_utc(hi, user.time_zone)
     found: list[tuple[datetime, Occurrence]] = []
     for row in rows.visible(store, user.number):
         starts = row["starts"]
         assert isinstance(starts, datetime)
-        for t in occurrences(starts, str(row["rrule"]), since, until, owner_zone(store, str(row["owner"]))):
-            local = _to_local(t, user.time_zone)
+        for t in expand(starts, str(row["rrule"]), owner_zone(store, str(row["owner"])), since, until):
+            local = to_local(t, user.time_zone)
             found.append(
                 (
                     t,
@@ -290,7 +284,7 @@ def calendar_events(occurrences_shown: list[Occurrence]) -> list[dict[str, objec
             "title": o.title if o.editable else f"🔒 {o.title}",
             "start": o.start_iso,
             "allDay": False,
-            "color": "#2e7d32" if o.editable else "#9e9e9e",
+            "color": THEME_COLORS[DEFAULT_THEME] if o.editable else "#9e9e9e",
         }
         for o in occurrences_shown
     ]

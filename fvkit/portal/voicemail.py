@@ -18,7 +18,7 @@ from enum import StrEnum
 
 import polars as pl
 
-from fvkit.domain.limits import MB, VOICEMAIL_NAME_MAX_BYTES
+from fvkit.domain.limits import HISTORY_PAGE_SIZE, MB, VOICEMAIL_NAME_MAX_BYTES
 from fvkit.domain.org import ExtensionType, Privilege
 from fvkit.domain.prefs import ConditionalGreeting, GreetingType, VoicemailBox, VoicemailName
 from fvkit.domain.screens import Screen
@@ -34,7 +34,7 @@ from fvkit.store.db import Store
 from fvkit.store.voicemail import VoicemailPrefs
 
 BOXES = tuple(VoicemailBox)  # guide p.17: All, Inbox, Urgent, Old
-PAGE_SIZE = 25  # not in the guide for voicemail: the call history's page (guide p.14)
+PAGE_SIZE = HISTORY_PAGE_SIZE  # not in the guide for voicemail: the call history's page (guide p.14)
 ANY_OWNER = "--All--"  # the Owner filter's "every box" choice, like the guide's dropdowns
 
 ONLY_WAV_OR_MP3 = "Only WAV (PCM) or MP3 files can be used"  # guide p.19

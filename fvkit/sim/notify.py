@@ -7,11 +7,11 @@ from typing import Any
 
 import pyarrow as pa
 
+from fvkit.domain.calls import TAKEN
 from fvkit.domain.prefs import VoicemailNotification
 from fvkit.media.mail import Attachment, MailSettings, compose, deliver
 from fvkit.sim.media import voicemail_wav
 from fvkit.store import Store
-from fvkit.store.history import TAKEN
 from fvkit.store.notifications import notification_options
 
 

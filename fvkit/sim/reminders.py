@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
-
-from dateutil.rrule import rrulestr  # type: ignore[import-untyped]
+from datetime import datetime
 
 from fvkit.domain.prefs import DEFAULT_TIME_ZONE
+from fvkit.domain.recurrence import expand
 from fvkit.sim.live import Behaviour, CannotDial, place_call
 from fvkit.sim.run import Router
 from fvkit.store import Store
@@ -21,8 +19,6 @@ from fvkit.store.org import organisation
 SYSTEM_CALLER = "9999"
 #: How long a guest listens: the beep or the customised message, then the line drops.
 REMINDER_TALK_S = 8.0
-#: Upper bound of occurrences expanded per reminder and window (a daily rule without end).
-MAX_OCCURRENCES = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,33 +30,6 @@ class ReminderCall:
     guest: str
     uniqueid: str  # '' when the number could not be dialled
     note: str = ""
-
-
-def _local(t: datetime, zone: str) -> datetime:
-    return t.replace(tzinfo=UTC).astimezone(ZoneInfo(zone)).replace(tzinfo=None)
-
-
-def _utc(t: datetime, zone: str) -> datetime:
-    return t.replace(tzinfo=ZoneInfo(zone)).astimezone(UTC).replace(tzinfo=None)
-
-
-def occurrences(starts: datetime, rule: str, since: datetime, until: datetime, zone: str = "UTC") -> list[datetime]:
-    """Return the start times (naive UTC) of a reminder in [since, until).
-
-    The rule repeats in the owner's local time `zone`, so a 09:00 daily reminder stays at
-    09:00 across a daylight-saving change.
-    """
-    if not rule:
-        return [starts] if since <= starts < until else []
-    recurrence = rrulestr(rule, dtstart=_local(starts, zone))
-    found: list[datetime] = []
-    for local in recurrence.xafter(_local(since, zone) - timedelta(hours=2), count=MAX_OCCURRENCES, inc=True):
-        t = _utc(local, zone)
-        if t >= until:
-            break
-        if t >= since:
-            found.append(t)
-    return found
 
 
 def owner_zone(store: Store, owner: str) -> str:
@@ -86,7 +55,7 @@ def fire_due_reminders(store: Store, since: datetime, until: datetime, *, seed: 
         assert isinstance(starts, datetime)
         done = rows.fired(store, rid)
         zone = owner_zone(store, str(r["owner"]))
-        due = [t for t in occurrences(starts, str(r["rrule"]), since, until, zone) if t not in done]
+        due = [t for t in expand(starts, str(r["rrule"]), zone, since, until) if t not in done]
         for t in due:
             guest_list = rows.guests(store, rid)
             if not rows.mark_fired(store, rid, t, t, len(guest_list)):

@@ -8,8 +8,8 @@ from typing import Any
 import pyarrow as pa
 
 from fvkit.domain.analytics import FLOW_STEPS, Kpis
+from fvkit.domain.calls import TAKEN
 from fvkit.store.db import Store
-from fvkit.store.history import TAKEN
 
 _MINE = "owner = ? AND start_time >= ? AND start_time < ?"
 _LOCAL = "timezone(?, start_time AT TIME ZONE 'UTC')"  # naive UTC -> the user's wall clock

@@ -13,11 +13,9 @@ from typing import Any
 
 import pyarrow as pa
 
-from fvkit.domain.calls import Direction, Disposition, HistoryFilter
+from fvkit.domain.calls import TAKEN, Direction, Disposition, HistoryFilter
 from fvkit.store.db import Store
 
-#: dispositions that mean the owner took the call in person (guide p.14 "Received")
-TAKEN = (Disposition.ANSWERED, Disposition.TRANSFERRED_BLIND, Disposition.TRANSFERRED_ATTENDED)
 #: columns a search may look in (CH-5 search settings), by the list's labels
 SEARCH_FIELDS: dict[str, str] = {
     "From (Name)": "from_name",
@@ -63,7 +61,7 @@ def where(q: HistoryQuery) -> tuple[str, list[Any]]:
         clauses.append("placed")
     elif q.view in (HistoryFilter.RECEIVED, HistoryFilter.MISSED):
         negate = "NOT " if q.view is HistoryFilter.MISSED else ""
-        clauses.append(f"NOT placed AND disposition {negate}IN (?, ?, ?)")
+        clauses.append(f"NOT placed AND disposition {negate}IN ({', '.join('?' * len(TAKEN))})")
         params += [d.value for d in TAKEN]
     if q.direction is not None:
         clauses.append("direction = ?")

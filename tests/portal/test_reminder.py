@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
+from fvkit.domain.recurrence import expand
 from fvkit.portal import auth, reminder
 from fvkit.portal.auth import PermissionDenied
 from fvkit.portal.reminder import BadReminder, Draft
@@ -279,12 +280,8 @@ def test_a_system_reminder_calls_from_the_reminder_service_and_repeats(seeded_st
 
 @pytest.mark.req("REM-2")
 def test_a_daily_reminder_keeps_its_local_time_across_a_dst_change() -> None:
-    from fvkit.sim.reminders import occurrences
-
     # 09:00 in Los Angeles is 16:00 UTC in summer time and 17:00 UTC after 1 November 2026
     first = datetime(2026, 10, 30, 16, 0)
-    found = occurrences(
-        first, "FREQ=DAILY;COUNT=5", datetime(2026, 10, 30), datetime(2026, 11, 5), "America/Los_Angeles"
-    )
+    found = expand(first, "FREQ=DAILY;COUNT=5", "America/Los_Angeles", datetime(2026, 10, 30), datetime(2026, 11, 5))
     assert [t.hour for t in found] == [16, 16, 17, 17, 17]  # DST ends early on 1 November
     assert found[-1] == datetime(2026, 11, 3, 17, 0)
