@@ -6,12 +6,10 @@ from pathlib import Path
 
 import click
 
-from fvkit.cli.main import open_store
+from fvkit.cli.options import db_option, open_store
 from fvkit.portal.auth import acting_as
 from fvkit.portal.call_history import BadSearch, query
 from pipelines.call_records import DownloadRefused, download
-
-DEFAULT_DB = "data/fvkit.duckdb"
 
 
 @click.group(name="calls")
@@ -20,7 +18,7 @@ def group() -> None:
 
 
 @group.command(name="download")
-@click.option("--db", default=DEFAULT_DB, show_default=True, help="DuckDB file.")
+@db_option()
 @click.option("--ext", required=True, help="Extension whose call history to download.")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="CSV file to write.")
 @click.option("--search", default="", help="Download > Search Result for this text; without it, Download > All.")

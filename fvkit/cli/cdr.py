@@ -6,10 +6,8 @@ from pathlib import Path
 
 import click
 
-from fvkit.cli.main import open_store
+from fvkit.cli.options import db_option, open_store
 from pipelines.asterisk import NotMasterCsv, export_master_csv, import_master_csv
-
-DEFAULT_DB = "data/fvkit.duckdb"
 
 
 @click.group(name="cdr")
@@ -18,7 +16,7 @@ def group() -> None:
 
 
 @group.command(name="export-asterisk")
-@click.option("--db", default=DEFAULT_DB, show_default=True, help="DuckDB file.")
+@db_option()
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Master.csv to write."
 )
@@ -36,7 +34,7 @@ def export_asterisk(db: str, output: Path, utc: bool) -> None:
 
 
 @group.command(name="import-asterisk")
-@click.option("--db", default=DEFAULT_DB, show_default=True, help="DuckDB file.")
+@db_option()
 @click.option("--utc", is_flag=True, help="Read times as UTC (cdr.conf usegmtime=yes), not the organisation's zone.")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_asterisk(db: str, utc: bool, file: Path) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from fvkit.cli.main import DEFAULT_DB, open_store
+from fvkit.cli.options import db_option, open_store
 from fvkit.portal import contact
 from fvkit.portal.auth import PermissionDenied, User, acting_as
 from fvkit.store import Store
@@ -39,7 +39,7 @@ def _choices(pairs: tuple[str, ...]) -> dict[str, str]:
 
 
 @group.command(name="import")
-@click.option("--db", default=DEFAULT_DB, show_default=True, help="DuckDB file.")
+@db_option()
 @click.option("--ext", required=True, help="Extension whose personal contacts to import into.")
 @click.option("--keep-existing", is_flag=True, help="Keep the current contacts (default: delete them first).")
 @click.option("--include-first-line", is_flag=True, help="Import the first line too (default: skip it as headers).")
@@ -89,7 +89,7 @@ def import_cmd(
 
 
 @group.command(name="export")
-@click.option("--db", default=DEFAULT_DB, show_default=True, help="DuckDB file.")
+@db_option()
 @click.option("--ext", required=True, help="Extension whose personal contacts to export.")
 @click.option(
     "-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=True), help="CSV file; - for stdout."

@@ -6,10 +6,8 @@ from pathlib import Path
 
 import click
 
-from fvkit.cli.main import open_store
+from fvkit.cli.options import db_option, open_store
 from pipelines.lake import export_lake
-
-DEFAULT_DB = "data/fvkit.duckdb"
 
 
 @click.group(name="lake")
@@ -18,7 +16,7 @@ def group() -> None:
 
 
 @group.command(name="export")
-@click.option("--db", default=DEFAULT_DB, show_default=True, help="DuckDB file.")
+@db_option()
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Directory to write.")
 def export(db: str, out: Path) -> None:
     """Write calls and call_flow as Parquet partitioned by call date (UTC), replacing an earlier export."""

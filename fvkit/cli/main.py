@@ -5,35 +5,22 @@ from __future__ import annotations
 import os
 import sys
 import time
-from datetime import UTC, date, datetime, timedelta
-from datetime import time as dtime
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import click
 
-from fvkit.domain.prefs import DEFAULT_TIME_ZONE
+from fvkit.cli import calls, cdr, contacts, lake
+from fvkit.cli.options import db_option, inherited_db_option, open_store, opened
+from fvkit.domain.prefs import DEFAULT_THEME, THEME_COLORS
 from fvkit.media.mail import MailSettings, deliver
+from fvkit.portal.preferences import BadPreference, check_password, reset_password
 from fvkit.portal.welcome import welcome
-from fvkit.sim.run import Options, simulate
-from fvkit.store import Store, StoreLocked
-from fvkit.store.accounts import get_extension, portal_users, set_password_hash
-from fvkit.store.org import get_state
-from fvkit.store.secrets import hash_secret
+from fvkit.sim.run import Options, first_start, simulate
+from fvkit.store.accounts import portal_users
 
-DEFAULT_DB = "data/fvkit.duckdb"
-MIN_PASSWORD = 8
 REPO = Path(__file__).resolve().parents[2]
-
-
-def open_store(db: str, *, must_exist: bool = True, read_only: bool = False) -> Store:
-    """Open the database, or fail in one line: no such file, or another process holds it."""
-    if must_exist and not Path(db).exists():
-        raise click.ClickException(f"{db} does not exist: build it first with `fvkit simulate --db {db}`")
-    try:
-        return Store(db, read_only=read_only)
-    except StoreLocked as exc:
-        raise click.ClickException(str(exc)) from exc
 
 
 @click.group(help=__doc__)
@@ -42,7 +29,7 @@ def main() -> None:
 
 
 @main.command(name="simulate")
-@click.option("--db", default=DEFAULT_DB, show_default=True, help="DuckDB file to build or extend.")
+@db_option("DuckDB file to build or extend.")
 @click.option("--seed", default=1, show_default=True, help="Same seed, same organisation and calls.")
 @click.option(
     "--start",
@@ -66,28 +53,16 @@ def simulate_cmd(
     calls_per_user_day: float,
 ) -> None:
     """Build or extend a database with a seeded organisation and its call traffic."""
-    if password is not None and len(password) < MIN_PASSWORD:
-        raise click.BadParameter(f"use at least {MIN_PASSWORD} characters", param_hint="--password")
+    if password is not None:
+        try:
+            check_password(password)
+        except BadPreference as exc:
+            raise click.BadParameter(str(exc), param_hint="--password") from exc
+    created = not Path(db).exists()
     store = open_store(db, must_exist=False)
     begun = time.perf_counter()
-    if start is None:
-        until = get_state(store, "simulated_until", 0)
-        if until:
-            first = datetime(1970, 1, 1) + timedelta(microseconds=until)
-        else:
-            first = _local_midnight(datetime.now(UTC).date() - timedelta(days=int(days)))
-    else:
-        first = _local_midnight(start.date())
-    with click.progressbar(length=1000, label="simulating", file=sys.stderr) as bar:
-        done = [0]
-
-        def progress(message: str, fraction: float) -> None:
-            bar.label = message[:40]
-            step = int(fraction * 1000) - done[0]
-            if step > 0:
-                bar.update(step)
-                done[0] += step
-
+    try:
+        first = first_start(store, start.date() if start else None, days, datetime.now(UTC).date())
         summary = simulate(
             store,
             first,
@@ -96,8 +71,14 @@ def simulate_cmd(
             trunk_lines=trunk_lines,
             password=password,
             options=Options(days=days, calls_per_user_day=calls_per_user_day),
-            progress=progress,
+            progress=_progress_bar(),
         )
+    except ValueError as exc:  # e.g. too few extensions: nothing was written
+        store.close()
+        if created:  # leave no empty database behind
+            for leftover in (Path(db), Path(f"{db}.wal")):
+                leftover.unlink(missing_ok=True)
+        raise click.ClickException(str(exc)) from exc
     store.close()
     elapsed = time.perf_counter() - begun
     if summary.organisation_created:
@@ -110,22 +91,37 @@ def simulate_cmd(
         click.echo(f"portal passwords are random: set one with `fvkit users set-password --db {db} EXT PASSWORD`")
 
 
-def _local_midnight(day: date) -> datetime:
-    """Return midnight of a day in the organisation's default time zone, as naive UTC."""
-    local = datetime.combine(day, dtime(0), tzinfo=ZoneInfo(DEFAULT_TIME_ZONE))
-    return local.astimezone(UTC).replace(tzinfo=None)
+def _progress_bar() -> Callable[[str, float], None]:
+    """Return a progress callback for stderr that stays silent until there is progress to show.
+
+    A terminal sees one line redrawn; a log gets a line per step (organisation, each week of calls).
+    """
+    shown, said = 0, ""
+    tty = sys.stderr.isatty()
+
+    def progress(message: str, fraction: float) -> None:
+        nonlocal shown, said
+        permille = int(fraction * 1000)
+        if permille <= 0 or (permille <= shown and message == said):
+            return  # nothing done yet (a failing start prints its error alone), or nothing new
+        shown, said = max(permille, shown), message
+        if tty:
+            click.echo(f"\rsimulating: {message[:40]:<40} {permille / 10:5.1f}%", nl=permille >= 1000, err=True)
+        else:
+            click.echo(f"simulating: {message} ({permille / 10:.0f}%)", err=True)
+
+    return progress
 
 
 @main.group(invoke_without_command=True)
-@click.option("--db", default=DEFAULT_DB, show_default=True, help="DuckDB file.")
+@db_option()
 @click.pass_context
 def users(ctx: click.Context, db: str) -> None:
     """List the extensions that may sign in to the portal."""
     if ctx.invoked_subcommand is not None:
         return
-    store = open_store(db)
-    rows = portal_users(store).to_pylist()
-    store.close()
+    with opened(db) as store:
+        rows = portal_users(store).to_pylist()
     click.echo(f"{'extension':<10} {'name':<28} {'department':<12} {'access':<9} password")
     for r in rows:
         click.echo(
@@ -136,41 +132,34 @@ def users(ctx: click.Context, db: str) -> None:
 
 
 @users.command(name="set-password")
-@click.option("--db", default=DEFAULT_DB, show_default=True, help="DuckDB file.")
+@inherited_db_option()
 @click.argument("ext")
 @click.argument("password")
 def set_password(db: str, ext: str, password: str) -> None:
     """Set an extension's portal password (stored as an argon2id hash)."""
-    if len(password) < MIN_PASSWORD:
-        raise click.BadParameter(f"use at least {MIN_PASSWORD} characters", param_hint="PASSWORD")
-    store = open_store(db)
-    if get_extension(store, ext) is None:
-        store.close()
-        raise click.ClickException(f"no extension {ext} in {db}")
-    set_password_hash(store, ext, hash_secret(password))
-    store.close()
-    click.echo(f"password set for {ext}")
+    try:
+        check_password(password)
+    except BadPreference as exc:
+        raise click.BadParameter(str(exc), param_hint="PASSWORD") from exc
+    with opened(db) as store:
+        reset_password(store, ext, password)
+    click.echo(f"password set for {ext} in {db}")
 
 
 @users.command(name="welcome")
-@click.option("--db", default=DEFAULT_DB, show_default=True, help="DuckDB file.")
+@inherited_db_option()
 @click.option("--portal-url", default="http://localhost:8501", show_default=True, help="Link in the email.")
 @click.argument("ext")
 def send_welcome(db: str, portal_url: str, ext: str) -> None:
     """Email an extension its welcome (portal link, extension, a new password)."""
-    store = open_store(db)
-    try:
+    with opened(db, refused=(LookupError, PermissionError, ValueError)) as store:
         msg = welcome(store, ext, portal_url, datetime.now(UTC).replace(tzinfo=None))
         where = deliver(msg, MailSettings.from_env())
-    except (LookupError, PermissionError, ValueError) as exc:
-        raise click.ClickException(str(exc)) from exc
-    finally:
-        store.close()
     click.echo(f"welcome email for {ext} sent to {msg['To']} ({where})")
 
 
 @main.command()
-@click.option("--db", default=DEFAULT_DB, show_default=True, help="DuckDB file the portal owns while it runs.")
+@db_option("DuckDB file the portal owns while it runs.")
 @click.option("--port", default=8501, show_default=True)
 @click.option("--live", is_flag=True, help="Keep calls arriving while the portal runs (SIM-5).")
 @click.option("--speed", default=1.0, show_default=True, help="With --live: simulated seconds per real second.")
@@ -200,19 +189,12 @@ def serve(db: str, port: int, live: bool, speed: float, address: str) -> None:
         "--server.fileWatcherType",
         "none",
         "--theme.primaryColor",
-        "#2e7d32",
+        THEME_COLORS[DEFAULT_THEME],
     ]
     click.echo(f"portal on http://localhost:{port}  (database {db}; Ctrl-C stops it)", err=True)
     # NOTE: exec, not a child process: stopping `fvkit serve` must stop the portal itself
     os.execve(sys.executable, cmd, env)  # noqa: S606  # fixed argv, no shell
 
 
-def _register() -> None:
-    """Add the command groups that live in their own modules."""
-    from fvkit.cli import calls, cdr, contacts, lake
-
-    for module in (contacts, calls, cdr, lake):
-        main.add_command(module.group)
-
-
-_register()
+for _group in (contacts.group, calls.group, cdr.group, lake.group):
+    main.add_command(_group)

@@ -151,6 +151,25 @@ def change_vm_pin(store: Store, user: User, pin: str, confirm: str) -> str:
     return hint
 
 
+def check_password(password: str) -> None:
+    """Refuse a portal password the portal would not accept (PREF-4): the one rule, for the CLI too."""
+    if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
+        raise BadPreference(f"The new password must have {PASSWORD_MIN}-{PASSWORD_MAX} characters.")
+
+
+def reset_password(store: Store, number: str, password: str) -> None:
+    """Set an extension's portal password without the current one: the administrator's reset.
+
+    Raises:
+        BadPreference: the password breaks the rule of `check_password`; nothing changes.
+        LookupError: there is no such extension.
+    """
+    check_password(password)
+    if accounts.get_extension(store, number) is None:
+        raise LookupError(f"no extension {number}")
+    accounts.set_password_hash(store, number, hash_secret(password))
+
+
 def change_password(store: Store, user: User, current: str, new: str, confirm: str) -> None:
     """Replace the portal password, after checking the current one (PREF-4, guide p.57)."""
     _screen(user)
@@ -159,8 +178,7 @@ def change_password(store: Store, user: User, current: str, new: str, confirm: s
         raise BadPreference("Your password is managed by your directory (LDAP), not the portal.")
     if not verify_secret(accounts.password_hash(store, user.number), current):
         raise BadPreference("The current password is wrong.")
-    if not PASSWORD_MIN <= len(new) <= PASSWORD_MAX:
-        raise BadPreference(f"The new password must have {PASSWORD_MIN}-{PASSWORD_MAX} characters.")
+    check_password(new)
     if new != confirm:
         raise BadPreference("The new password and its confirmation differ.")
     accounts.set_password_hash(store, user.number, hash_secret(new))

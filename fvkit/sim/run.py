@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import numpy as np
 import pyarrow as pa
 
+from fvkit.domain.clock import local_midnight
+from fvkit.domain.prefs import DEFAULT_TIME_ZONE
 from fvkit.sim import org as org_gen
 from fvkit.sim.compiled import PathTable
 from fvkit.sim.engine import LineState, Parties, Targets, hours_for, place, route_batch, targets
@@ -44,6 +46,20 @@ class Options:
     flat: bool = False  # constant arrival rate round the clock (Erlang B checks)
     chunk_days: float = 7.0
     mix: Mix = field(default_factory=Mix)
+
+
+def first_start(store: Store, start: date | None, days: float, today: date) -> datetime:
+    """Return where a run starts (naive UTC): midnight of `start` in the organisation's default zone.
+
+    Without `start`, a run resumes where the last one ended, or a first run covers the `days`
+    days before `today`.
+    """
+    if start is None:
+        until = get_state(store, "simulated_until", 0)
+        if until:
+            return datetime(1970, 1, 1) + timedelta(microseconds=until)
+        start = today - timedelta(days=int(days))
+    return local_midnight(start, DEFAULT_TIME_ZONE)
 
 
 def simulate(

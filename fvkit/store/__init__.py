@@ -1,5 +1,5 @@
 """DuckDB storage: the only package that imports duckdb."""
 
-from fvkit.store.db import Store, StoreLocked
+from fvkit.store.db import DEFAULT_DB, Store, StoreLocked
 
-__all__ = ["Store", "StoreLocked"]
+__all__ = ["DEFAULT_DB", "Store", "StoreLocked"]

@@ -15,6 +15,8 @@ import duckdb
 import pyarrow as pa
 
 MIGRATIONS = "fvkit.store.migrations"
+#: the database the CLI and the portal use when given none, relative to the project
+DEFAULT_DB = "data/fvkit.duckdb"
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 
 
