@@ -22,22 +22,15 @@ _PHONE = re.compile(PHONE_NUMBER)
 QUOTE = "'"
 
 
-def safe_cell(value: str) -> str:
-    """Return a cell value a spreadsheet will not execute."""
-    if _FORMULA.match(value) and not _PHONE.match(value):
-        return QUOTE + value
-    return value
-
-
 def restore_cell(value: str) -> str:
-    """Undo `safe_cell` on a value read back from one of our CSV files."""
+    """Undo `safe_frame`'s quote on a value read back from one of our CSV files."""
     if value.startswith(QUOTE) and _FORMULA.match(value[1:]) and not _PHONE.match(value[1:]):
         return value[1:]
     return value
 
 
 def safe_frame(frame: pl.DataFrame) -> pl.DataFrame:
-    """Apply `safe_cell` to every text column, vectorised."""
+    """Quote every text cell a spreadsheet would run as a formula (phone numbers stay as they are)."""
     text = [name for name, dtype in frame.schema.items() if dtype == pl.String]
     return frame.with_columns(
         pl.when(pl.col(name).str.contains(FORMULA_START) & ~pl.col(name).str.contains(PHONE_NUMBER))

@@ -29,10 +29,7 @@ AUDIO_SAMPLE_BYTES = 2
 
 CLOUD_PIN_TTL = timedelta(hours=24)  # guide p.50: the cloud PIN expires in 24 hours
 MOBILE_QR_TTL = timedelta(hours=24)  # guide p.45: the QR code expires in 24 hours
-ACTIVATION_TTL = timedelta(hours=24)  # guide p.43: Cloud PIN and QR code expire in 24 h
 
-RESERVED_KEYS_DEFAULT = 2  # guide p.51: keys 1 and 2 are reserved by default
-RESERVED_KEYS_MAX = 4  # guide p.51: up to the first four lines
 TWINNING_MAX_SCHEDULES = 3  # guide p.30: three schedules maximum
 
 #: our bound: a recurring reminder or conference has at most this many events, and one

@@ -37,11 +37,6 @@ class ScheduleWindow:
     end_minute: int
     inverted: bool
 
-    def active(self, weekday: int, minute: int) -> bool:
-        """Return whether the schedule covers a local weekday and minute of day."""
-        inside = weekday in self.weekdays and self.start_minute <= minute < self.end_minute
-        return inside != self.inverted
-
 
 @dataclass(slots=True)
 class Settings:

@@ -22,15 +22,6 @@ def list_devices(store: Store, extension: str, kind: str) -> pa.Table:
     )
 
 
-def get_device(store: Store, extension: str, device_id: int) -> dict[str, object] | None:
-    """Return one of the extension's unrevoked devices, None if it has no such device."""
-    rows = store.arrow(
-        f"SELECT {_DEVICE_COLUMNS} FROM device WHERE extension = ? AND id = ? AND NOT revoked",
-        [extension, device_id],
-    ).to_pylist()
-    return dict(rows[0]) if rows else None
-
-
 def revoke_device(store: Store, extension: str, device_id: int) -> bool:
     """Mark one of the extension's soft phones revoked; return whether one was."""
     rows = store.execute(

@@ -60,12 +60,6 @@ def share(store: Store, viewer: str, owners: Iterable[str]) -> None:
         store.execute("INSERT INTO voicemail_share VALUES (?, ?) ON CONFLICT DO NOTHING", [viewer, owner])
 
 
-def unshare(store: Store, viewer: str, owners: Iterable[str]) -> None:
-    """Stop showing these boxes to the viewer."""
-    for owner in owners:
-        store.execute("DELETE FROM voicemail_share WHERE viewer = ? AND owner = ?", [viewer, owner])
-
-
 def user_boxes(store: Store) -> list[tuple[str, str]]:
     """Return (number, display name) of every User-type extension, the boxes a voicemail can go to."""
     rows = store.execute(
