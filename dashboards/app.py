@@ -15,7 +15,7 @@ from fvkit.domain.calls import ExtensionStatus
 from fvkit.domain.prefs import DEFAULT_THEME, THEME_COLORS, Theme
 from fvkit.domain.screens import SCREENS
 from fvkit.portal import auth, home, preferences
-from fvkit.store import StoreLocked
+from fvkit.portal.runtime import StoreLocked
 
 PAGES = Path(__file__).parent / "app_pages"
 TITLE = "FortiVoice Cloud user portal"

@@ -15,11 +15,11 @@ import streamlit as st
 from fvkit.domain.limits import REMEMBER_ME_TTL
 from fvkit.media.mail import MailSettings
 from fvkit.portal import auth
-from fvkit.sim.live_traffic import LiveTraffic
-from fvkit.store.db import Store
+from fvkit.portal.runtime import DEFAULT_DB as DB_IN_REPO
+from fvkit.portal.runtime import LiveTraffic, Store
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_DB = REPO_ROOT / "data" / "fvkit.duckdb"
+DEFAULT_DB = REPO_ROOT / DB_IN_REPO
 
 USER_KEY = "user"
 TOKEN_KEY = "auth_token"  # noqa: S105 - a session_state key, not a secret

@@ -14,8 +14,7 @@ from fvkit.domain.org import Privilege
 from fvkit.domain.screens import Screen
 from fvkit.portal import block_list, call_history, contact
 from fvkit.portal.auth import PermissionDenied
-from fvkit.sim.live import CannotDial
-from fvkit.store.history import SEARCH_FIELDS
+from fvkit.portal.runtime import SEARCH_FIELDS, CannotDial
 from pipelines import call_records
 
 page_toolbar(Screen.CALL_HISTORY)

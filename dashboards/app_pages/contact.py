@@ -16,7 +16,7 @@ from fvkit.domain.org import Privilege
 from fvkit.domain.screens import Screen
 from fvkit.portal import block_list, call_history, contact, speed_dial
 from fvkit.portal.auth import PermissionDenied
-from fvkit.sim.live import CannotDial
+from fvkit.portal.runtime import CannotDial
 from pipelines import contacts as contacts_csv
 
 page_toolbar(Screen.CONTACT)
