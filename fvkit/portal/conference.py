@@ -4,110 +4,86 @@ Every use case starts with `require_screen(user, Screen.CONFERENCE)`: the screen
 Conference privilege (guide p.36). Times are stored in UTC and entered and shown in the
 user's time zone (PREF-5); an event keeps the zone it was entered in, so a weekly
 10:00 meeting stays at 10:00 local time across a change to summer time.
+
+The use cases live here; the form, its checks, recurrence and the limits in
+`conference_plan`, the invitation email and its .ics in `conference_invite`, the
+announcement in `conference_options`. The names pages use are re-exported here.
 """
 
 from __future__ import annotations
 
-import html
 import random
-import re
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from email.message import EmailMessage
-from email.utils import formataddr
-from enum import StrEnum
-from urllib.parse import quote
 
-from dateutil.rrule import DAILY, MONTHLY, WEEKLY, rrule  # type: ignore[import-untyped]
-from icalendar import Calendar, Event, vCalAddress, vRecur, vText
-
-from fvkit.domain.clock import aware_local, to_local, to_utc, zone
-from fvkit.domain.limits import MAX_OCCURRENCES, conference_limits
-from fvkit.domain.prefs import TIME_ZONES
-from fvkit.domain.recurrence import expand
+from fvkit.domain.clock import to_local, to_utc
+from fvkit.domain.limits import MAX_OCCURRENCES
 from fvkit.domain.screens import Screen
-from fvkit.media.mail import Attachment, MailSettings, compose, deliver
+from fvkit.media.mail import MailSettings, deliver
 from fvkit.portal.auth import PermissionDenied, User, require_screen
-from fvkit.portal.contact import EMAIL, BadContact, clean_text
+from fvkit.portal.conference_invite import ics_bytes, invitation, invitation_lines, invitation_subject
+from fvkit.portal.conference_plan import (
+    ACCESS_NUMBER,
+    CONFERENCE_ID_DIGITS,
+    MAX_PIN,
+    MAX_TEXT,
+    MAX_TITLE,
+    MIN_PIN,
+    PIN_DIGITS,
+    SHOWN_FORMAT,
+    Attendee,
+    BadEvent,
+    EventForm,
+    Occurrence,
+    OrganizerPin,
+    Repeat,
+    check_attendees,
+    check_limits,
+    check_pin,
+    clean,
+    expand_event,
+    form_of,
+    rule_of,
+    span_of,
+)
 from fvkit.store import conferences as stored
 from fvkit.store.db import Store
 from fvkit.store.secrets import hash_secret, verify_secret
 
-ACCESS_NUMBER = "7500"  # guide p.38: "Please dial ext 7500 to attend this conference."
-CONFERENCE_ID_DIGITS = 6  # guide p.38 example: Conference ID 551749
-PIN_DIGITS = 6  # guide p.38 example: Conference PIN 216578
-MIN_PIN, MAX_PIN = 4, 16  # our bounds for a typed PIN
-MAX_TITLE = 120
-MAX_TEXT = 2_000
-WHEN_FORMAT = "%a %b %d %Y %H:%M"  # guide p.38: "Fri Jan 28 2022 21:00"
-DAY_FORMAT = "%a %b %d %Y"
-SHOWN_FORMAT = "%Y-%m-%d %H:%M"
+__all__ = [
+    "ACCESS_NUMBER",
+    "CALL_ME_SECONDS",
+    "CALL_ME_SENT",
+    "MAX_OCCURRENCES",
+    "MAX_PIN",
+    "MAX_TITLE",
+    "MIN_PIN",
+    "Attendee",
+    "BadEvent",
+    "EventForm",
+    "Occurrence",
+    "OrganizerPin",
+    "Repeat",
+    "Saved",
+    "calendar_events",
+    "check_limits",
+    "delete_event",
+    "event_rows",
+    "get_event",
+    "ics_bytes",
+    "invitation",
+    "invitation_lines",
+    "invitation_subject",
+    "month_span",
+    "new_event",
+    "occurrences",
+    "save_event",
+    "verify_organizer_pin",
+]
+
 CALL_ME_SECONDS = 6.0
 CALL_ME_SENT = "A voice recording request was sent to your extension; the announcement is saved."
-
-
-class BadEvent(ValueError):
-    """An event (or announcement) the portal refuses; the message is safe to show."""
-
-
-class OrganizerPin(StrEnum):
-    """Organizer PIN choices (guide p.37)."""
-
-    VOICEMAIL = "Use voicemail PIN"
-    PERSONAL = "Use personal code"
-    SPECIFIC = "Specific"
-
-
-class Repeat(StrEnum):
-    """Recurrence choices."""
-
-    NONE = "None"
-    DAILY = "Daily"
-    WEEKLY = "Weekly"
-    MONTHLY = "Monthly"
-
-
-_FREQ = {Repeat.DAILY: DAILY, Repeat.WEEKLY: WEEKLY, Repeat.MONTHLY: MONTHLY}
-
-
-@dataclass(frozen=True, slots=True)
-class Attendee:
-    """Someone invited by email (guide p.38: Add Attendee, email and display name)."""
-
-    email: str
-    display_name: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class EventForm:
-    """The New/Edit event form; times are naive local times in the user's zone."""
-
-    title: str
-    conference_id: str
-    attendee_pin: str
-    start: datetime
-    end: datetime
-    organizer_pin: OrganizerPin | str = OrganizerPin.SPECIFIC
-    specific_pin: str = ""
-    description: str = ""
-    location: str = ""
-    all_day: bool = False
-    repeat: Repeat | str = Repeat.NONE
-    count: int | None = None
-    until: date | None = None
-    attendees: tuple[Attendee, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Occurrence:
-    """One occurrence of an event, in the user's local time."""
-
-    event_id: int
-    title: str
-    start: datetime
-    end: datetime
-    all_day: bool
-    conference_id: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,62 +120,13 @@ def new_event(store: Store, user: User, start: datetime, rng: random.Random) -> 
     )
 
 
-# --- reading events -------------------------------------------------------------------
-
-
-def _parse_rule(rule: str, tz: str) -> tuple[Repeat, int | None, date | None]:
-    parts = dict(p.split("=", 1) for p in rule.split(";") if "=" in p)
-    repeat = {"DAILY": Repeat.DAILY, "WEEKLY": Repeat.WEEKLY, "MONTHLY": Repeat.MONTHLY}.get(
-        parts.get("FREQ", ""), Repeat.NONE
-    )
-    count = int(parts["COUNT"]) if "COUNT" in parts else None
-    until = None
-    if "UNTIL" in parts:
-        until = to_local(datetime.strptime(parts["UNTIL"].rstrip("Z"), "%Y%m%dT%H%M%S"), tz).date()
-    return repeat, count, until
-
-
-def _form(row: dict[str, object], tz: str) -> EventForm:
-    starts, ends = row["starts"], row["ends"]
-    assert isinstance(starts, datetime) and isinstance(ends, datetime)
-    all_day = bool(row["all_day"])
-    start, end = to_local(starts, tz), to_local(ends, tz)
-    if all_day:  # shown as the first and the last day
-        end = end - timedelta(days=1)
-    repeat, count, until = _parse_rule(str(row["rrule"]), str(row["time_zone"] or "UTC"))
-    return EventForm(
-        title=str(row["title"]),
-        conference_id=str(row["conference_id"]),
-        attendee_pin=str(row["attendee_pin"]),
-        start=start,
-        end=end,
-        organizer_pin=OrganizerPin(str(row["organizer_pin_mode"])),
-        description=str(row["description"]),
-        location=str(row["location"]),
-        all_day=all_day,
-        repeat=repeat,
-        count=count,
-        until=until,
-        attendees=tuple(Attendee(e, n) for e, n in row["attendees"]),  # type: ignore[attr-defined]
-    )
-
-
 def get_event(store: Store, user: User, event_id: int) -> EventForm:
     """Return one of the user's events as the Edit form shows it (the Specific PIN is never shown)."""
     require_screen(user, Screen.CONFERENCE)
     row = stored.get_conference(store, user.number, event_id)
     if row is None:
         raise PermissionDenied(f"Conference event {event_id} is not one of {user.number}'s events.")
-    return _form(row, user.time_zone)
-
-
-def _expand(starts: datetime, ends: datetime, rule: str, tz: str) -> list[tuple[datetime, datetime]]:
-    """Return the UTC (start, end) of every occurrence of a stored event."""
-    if not rule:
-        return [(starts, ends)]
-    length = to_local(ends, tz) - to_local(starts, tz)
-    # the local wall-clock length, so an event across a DST change keeps its local end
-    return [(s, to_utc(to_local(s, tz) + length, tz)) for s in expand(starts, rule, tz)]
+    return form_of(row, user.time_zone)
 
 
 def occurrences(store: Store, user: User, since: datetime, until: datetime) -> list[Occurrence]:
@@ -208,7 +135,7 @@ def occurrences(store: Store, user: User, since: datetime, until: datetime) -> l
     lo, hi = to_utc(since, user.time_zone), to_utc(until, user.time_zone)
     out = []
     for row in stored.list_conferences(store, user.number):
-        for s, e in _expand(row["starts"], row["ends"], row["rrule"], row["time_zone"] or "UTC"):
+        for s, e in expand_event(row["starts"], row["ends"], row["rrule"], row["time_zone"] or "UTC"):
             if s < hi and e > lo:
                 out.append(
                     Occurrence(
@@ -264,109 +191,6 @@ def event_rows(items: list[Occurrence]) -> list[dict[str, object]]:
     return rows
 
 
-# --- checking and saving --------------------------------------------------------------
-
-
-def _text(value: str, label: str, limit: int) -> str:
-    try:
-        return clean_text(value, label, limit)
-    except BadContact as exc:
-        raise BadEvent(str(exc)) from exc
-
-
-def _pin(value: str, label: str) -> str:
-    pin = value.strip()
-    if not (pin.isascii() and pin.isdigit() and MIN_PIN <= len(pin) <= MAX_PIN):
-        raise BadEvent(f"{label}: {MIN_PIN} to {MAX_PIN} digits.")
-    return pin
-
-
-def _attendees(people: tuple[Attendee, ...]) -> list[tuple[str, str]]:
-    out: list[tuple[str, str]] = []
-    seen: set[str] = set()
-    for person in people:
-        email = person.email.strip()
-        if not EMAIL.match(email) or len(email) > 254:
-            raise BadEvent(f"{email or '(empty)'} is not a valid email address.")
-        if email.lower() in seen:
-            raise BadEvent(f"{email} is invited twice.")
-        seen.add(email.lower())
-        out.append((email, _text(person.display_name, "Display name", MAX_TITLE)))
-    return out
-
-
-def _span(form: EventForm) -> tuple[datetime, datetime]:
-    """Return the first occurrence's local start and end; an all-day event spans whole days."""
-    if form.all_day:
-        start = datetime.combine(form.start.date(), time(0))
-        end = datetime.combine(max(form.end.date(), form.start.date()) + timedelta(days=1), time(0))
-        return start, end
-    if form.end <= form.start:
-        raise BadEvent("The end time must be after the start time.")
-    return form.start, form.end
-
-
-def _rule(form: EventForm, start: datetime, tz: str) -> str:
-    """Return the RRULE string (without DTSTART) of the form's recurrence, '' for none."""
-    repeat = Repeat(form.repeat)
-    if repeat is Repeat.NONE:
-        return ""
-    if (form.count is None) == (form.until is None):
-        raise BadEvent("A recurrence ends after a number of events or on a date: choose one.")
-    first = start.replace(tzinfo=zone(tz))
-    if form.count is not None:
-        if not 1 <= form.count <= MAX_OCCURRENCES:
-            raise BadEvent(f"A recurrence has 1 to {MAX_OCCURRENCES} events.")
-        built = rrule(_FREQ[repeat], dtstart=first, count=form.count)
-    else:
-        assert form.until is not None
-        if form.until < start.date():
-            raise BadEvent("The recurrence ends before the event starts.")
-        last = to_utc(datetime.combine(form.until, time(23, 59, 59)), tz).replace(tzinfo=UTC)
-        built = rrule(_FREQ[repeat], dtstart=first, until=last)
-        if built.count() > MAX_OCCURRENCES:
-            raise BadEvent(f"A recurrence has at most {MAX_OCCURRENCES} events; choose an earlier end date.")
-    line = str(built).splitlines()[-1].removeprefix("RRULE:")
-    # dateutil writes UNTIL without its zone; an RRULE with a TZID start needs it in UTC
-    return re.sub(r"UNTIL=(\d{8}T\d{6})(?!Z)", r"UNTIL=\1Z", line)
-
-
-def check_limits(
-    store: Store, occurrences_utc: list[tuple[datetime, datetime]], attendees: int, tz: str, exclude: int | None
-) -> None:
-    """Refuse an event over the p.36 limits of the organisation's size (CONF-3).
-
-    NOTE: "user conference" counts every user's events: the guide's note says FortiVoice
-    Cloud "can host simultaneously three user conferences" for 400 extensions.
-    """
-    size = stored.extension_count(store)
-    most_conferences, most_participants = conference_limits(size)
-    if attendees > most_participants:
-        raise BadEvent(
-            f"At most {most_participants} participants can join a conference in an organisation of "
-            f"{size} extensions (guide p.36); this event has {attendees} attendees."
-        )
-    lo = min(s for s, _ in occurrences_utc)
-    hi = max(e for _, e in occurrences_utc)
-    points: list[tuple[datetime, int, int]] = []
-    for s, e in occurrences_utc:
-        points += [(s, 1, 1), (e, -1, -1)]
-    for _, starts, ends, rule, event_zone in stored.schedules(store, exclude):
-        for s, e in _expand(starts, ends, rule, event_zone):
-            if s < hi and e > lo:
-                points += [(s, 1, 0), (e, -1, 0)]
-    running = mine = 0
-    for at, delta, own in sorted(points, key=lambda p: (p[0], p[1])):  # ends before starts
-        running += delta
-        mine += own
-        if running > most_conferences and mine > 0:
-            raise BadEvent(
-                f"At most {most_conferences} user conferences can take place at the same time in an "
-                f"organisation of {size} extensions (guide p.36); on {to_local(at, tz).strftime(SHOWN_FORMAT)} "
-                "this event would be one more. Choose another time."
-            )
-
-
 def _organizer_hash(store: Store, user: User, form: EventForm, previous: dict[str, object] | None) -> str | None:
     mode = OrganizerPin(form.organizer_pin)
     vm_hash, code_hash = stored.pin_hashes(store, user.number)
@@ -378,7 +202,7 @@ def _organizer_hash(store: Store, user: User, form: EventForm, previous: dict[st
         return None  # checked against the current voicemail PIN or personal code
     if not form.specific_pin.strip() and previous is not None and previous["organizer_pin_hash"]:
         return str(previous["organizer_pin_hash"])  # editing: keep the Specific PIN
-    return hash_secret(_pin(form.specific_pin, "Organizer PIN"))
+    return hash_secret(check_pin(form.specific_pin, "Organizer PIN"))
 
 
 def save_event(
@@ -402,7 +226,7 @@ def save_event(
         previous = stored.get_conference(store, user.number, event_id)
         if previous is None:
             raise PermissionDenied(f"Conference event {event_id} is not one of {user.number}'s events.")
-    title = _text(form.title, "Title", MAX_TITLE)
+    title = clean(form.title, "Title", MAX_TITLE)
     if not title:
         raise BadEvent("Title is mandatory.")
     cid = str(previous["conference_id"]) if previous else form.conference_id.strip()
@@ -410,15 +234,15 @@ def save_event(
         raise BadEvent("The Conference ID is generated by the portal: open a new event again.")
     if previous is None and stored.conference_id_taken(store, cid):
         raise BadEvent(f"Conference ID {cid} is already in use: open a new event again.")
-    attendee_pin = _pin(form.attendee_pin, "Attendee PIN")
-    description = _text(form.description.replace("\n", " "), "Description", MAX_TEXT)
-    location = _text(form.location, "Location", MAX_TITLE)
-    people = _attendees(form.attendees)
+    attendee_pin = check_pin(form.attendee_pin, "Attendee PIN")
+    description = clean(form.description.replace("\n", " "), "Description", MAX_TEXT)
+    location = clean(form.location, "Location", MAX_TITLE)
+    people = check_attendees(form.attendees)
     tz = user.time_zone
-    start, end = _span(form)
-    rule = _rule(form, start, tz)
+    start, end = span_of(form)
+    rule = rule_of(form, start, tz)
     starts, ends = to_utc(start, tz), to_utc(end, tz)
-    check_limits(store, _expand(starts, ends, rule, tz), len(people), tz, event_id)
+    check_limits(store, expand_event(starts, ends, rule, tz), len(people), tz, event_id)
     pin_hash = _organizer_hash(store, user, form, previous)
     row = {
         "owner": user.number,
@@ -462,122 +286,3 @@ def verify_organizer_pin(store: Store, user: User, event_id: int, pin: str) -> b
     mode = OrganizerPin(row["organizer_pin_mode"])
     chosen = {OrganizerPin.VOICEMAIL: vm_hash, OrganizerPin.PERSONAL: code_hash}.get(mode, row["organizer_pin_hash"])
     return verify_secret(chosen, pin)
-
-
-# --- the invitation (CONF-4, guide p.38) ------------------------------------------------
-
-
-def _when(form: EventForm, tz: str) -> str:
-    if form.all_day:
-        days = form.start.strftime(DAY_FORMAT)
-        if form.end.date() > form.start.date():
-            days += f" - {form.end.strftime(DAY_FORMAT)}"
-        text = f"{days} (all day)"
-    else:
-        text = f"{form.start.strftime(WHEN_FORMAT)} - {form.end.strftime('%H:%M')} ({TIME_ZONES.get(tz, tz)})"
-    repeat = Repeat(form.repeat)
-    if repeat is not Repeat.NONE:
-        text += f", {repeat.value.lower()}"
-        text += f", {form.count} times" if form.count else f", until {form.until}"
-    return text
-
-
-def invitation_lines(store: Store, user: User, form: EventForm, tz: str) -> list[tuple[str, str]]:
-    """Return the invitation's labelled lines as the p.38 example shows them."""
-    access = stored.access_number(store) or ACCESS_NUMBER
-    people = " ".join(f"{a.display_name} - '{a.email}'" if a.display_name else f"'{a.email}'" for a in form.attendees)
-    return [
-        ("Subject", form.title),
-        ("Organizer", f"{user.extension.display_name} - {user.extension.email}"),
-        ("When", _when(form, tz)),
-        ("Location", form.location),
-        ("Conference ID", form.conference_id),
-        ("Conference PIN", form.attendee_pin),
-        ("Access", f"Please dial ext {access} to attend this conference."),
-        ("Attendees", people),
-        ("Description", form.description),
-    ]
-
-
-def invitation_subject(user: User, title: str) -> str:
-    """Return the subject line (guide p.38): "<Organizer> has invited you to a Conference Call - <Title>"."""
-    return f"{user.extension.display_name} has invited you to a Conference Call - {title}"
-
-
-def _reply(user: User, answer: str, title: str) -> str:
-    return f"mailto:{quote(user.extension.email, safe='@')}?subject={quote(f'{answer}: {title}', safe='')}"
-
-
-def invitation(store: Store, user: User, event_id: int, to: tuple[str, str], now: datetime) -> EmailMessage:
-    """Return the invitation email of one of the user's events to one attendee, with its .ics."""
-    row = stored.get_conference(store, user.number, event_id)
-    if row is None:
-        raise PermissionDenied(f"Conference event {event_id} is not one of {user.number}'s events.")
-    tz = str(row["time_zone"] or "UTC")
-    form = _form(row, tz)
-    subject = invitation_subject(user, form.title)
-    lines = invitation_lines(store, user, form, tz)
-    text = "\n".join(
-        [subject, "", *(f"{label}: {value}" for label, value in lines), "", "Attending? Accept - Tentative - Reject"]
-    )
-    cells = "".join(
-        f"<tr><th align='left'>{html.escape(label)}:</th><td>{html.escape(value)}</td></tr>" for label, value in lines
-    )
-    answers = " - ".join(
-        f"<a href='{html.escape(_reply(user, a, form.title))}'>{a}</a>" for a in ("Accept", "Tentative", "Reject")
-    )
-    body = f"<h3>{html.escape(subject)}</h3><table>{cells}</table><p>Attending? {answers}</p>"
-    ics = ics_bytes(store, user, row, now)
-    return compose(
-        [formataddr((to[1], to[0])) if to[1] else to[0]],
-        subject,
-        text,
-        now,
-        html=body,
-        attachments=(Attachment("invite.ics", ics, "text/calendar"),),
-    )
-
-
-def ics_bytes(store: Store, user: User, row: dict[str, object], now: datetime) -> bytes:
-    """Return the event as an iCalendar REQUEST (RFC 5545) with the organizer's zone."""
-    tz = str(row["time_zone"] or "UTC")
-    starts, ends = row["starts"], row["ends"]
-    assert isinstance(starts, datetime) and isinstance(ends, datetime)
-    domain = "fortivoice.example.com"
-    cal = Calendar()
-    cal.add("prodid", "-//fvkit//FortiVoice Cloud user portal//EN")
-    cal.add("version", "2.0")
-    cal.add("method", "REQUEST")
-    event = Event()
-    event.add("uid", f"conference-{row['id']}-{row['conference_id']}@{domain}")
-    event.add("dtstamp", now.replace(tzinfo=UTC))
-    if row["all_day"]:
-        event.add("dtstart", to_local(starts, tz).date())
-        event.add("dtend", to_local(ends, tz).date())
-    else:
-        event.add("dtstart", aware_local(starts, tz))
-        event.add("dtend", aware_local(ends, tz))
-    if row["rrule"]:
-        event.add("rrule", vRecur.from_ical(str(row["rrule"])))
-    event.add("summary", row["title"])
-    event.add("location", row["location"])
-    access = stored.access_number(store) or ACCESS_NUMBER
-    event.add(
-        "description",
-        f"{row['description']}\nConference ID: {row['conference_id']}\nConference PIN: {row['attendee_pin']}\n"
-        f"Please dial ext {access} to attend this conference.".strip(),
-    )
-    organizer = vCalAddress(f"mailto:{user.extension.email}")
-    organizer.params["cn"] = vText(user.extension.display_name)
-    event.add("organizer", organizer)
-    for email, name in row["attendees"]:  # type: ignore[attr-defined]
-        person = vCalAddress(f"mailto:{email}")
-        if name:
-            person.params["cn"] = vText(name)
-        person.params["role"] = vText("REQ-PARTICIPANT")
-        person.params["partstat"] = vText("NEEDS-ACTION")
-        person.params["rsvp"] = vText("TRUE")
-        event.add("attendee", person, encode=False)
-    cal.add_component(event)
-    cal.add_missing_timezones()
-    return bytes(cal.to_ical())
