@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import streamlit as st
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from fvkit.store import Store
@@ -45,3 +47,33 @@ def read_db(path: Path, sql: str, params: list[object] | None = None) -> list[tu
         return list(store.execute(sql, params or []).fetchall())
     finally:
         store.close()
+
+
+#: a download button's file name and the callable that makes its bytes, by the button's deferred_file_id
+Downloads = dict[str, tuple[str | None, Callable[[], Any]]]
+
+
+def record_downloads(monkeypatch: pytest.MonkeyPatch) -> Downloads:
+    """Record what each deferred download button would send, so a test can read its bytes.
+
+    AppTest cannot click a download; the button's proto carries only a placeholder id. The
+    callable behind it is what the browser's click would run.
+    """
+    seen: Downloads = {}
+    original = MediaFileManager.add_deferred
+
+    def record(
+        self: MediaFileManager,
+        data_callable: Callable[[], Any],
+        mimetype: str | None,
+        coordinates: str,
+        file_name: str | None = None,
+        *,
+        element_id: str = "",
+    ) -> str:
+        file_id = original(self, data_callable, mimetype, coordinates, file_name, element_id=element_id)
+        seen[file_id] = (file_name, data_callable)
+        return file_id
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", record)
+    return seen

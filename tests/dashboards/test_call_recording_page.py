@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import tarfile
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -13,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 from fvkit.domain.org import Privilege
 from fvkit.sim.run import Options, simulate
 from fvkit.store import Store, accounts
-from tests.dashboards.apptest import portal_copy, read_db
+from tests.dashboards.apptest import portal_copy, read_db, record_downloads
 
 APP = Path(__file__).resolve().parents[2] / "dashboards" / "app.py"
 PAGE = "app_pages/call_recording.py"
@@ -175,10 +177,16 @@ def test_a_user_without_the_privilege_cannot_open_the_page(db: Path) -> None:
 
 
 @pytest.mark.req("REC-3")
-def test_download_is_offered_once_recordings_are_selected(db: Path) -> None:
+def test_download_is_offered_once_recordings_are_selected(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    downloads = record_downloads(monkeypatch)
     at = _open_page(RECORDER)
-    labels = {b.proto.label: not b.proto.disabled for b in at.get("download_button")}
-    assert not any(labels.values())  # nothing selected, nothing to download
+    buttons = [(b.proto.label, b.proto.disabled) for b in at.get("download_button")]
+    assert buttons == [("⬇️ Download", True)]  # nothing selected, nothing to download
     at = _select(at, [0, 1])
-    labels = {b.proto.label: not b.proto.disabled for b in at.get("download_button")}
-    assert any(enabled for enabled in labels.values()), labels
+    (button,) = at.get("download_button")
+    assert (button.proto.label, button.proto.disabled) == ("⬇️ Download", False)
+    name, data = downloads[button.proto.deferred_file_id]
+    assert name == "recordings.tgz"
+    with tarfile.open(fileobj=io.BytesIO(data()), mode="r:gz") as bundle:
+        members = bundle.getnames()
+    assert len(members) == 2 and all(m.endswith(".wav") for m in members)

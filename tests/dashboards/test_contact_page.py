@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from fvkit.store import Store
 from tests.conftest import SEED_PASSWORD
-from tests.dashboards.apptest import portal_copy
+from tests.dashboards.apptest import portal_copy, read_db, record_downloads
 
 APP = Path(__file__).resolve().parents[2] / "dashboards" / "app.py"
 IMPORT_CSV = b"Name,Phone,Mobile,Email\nAda Lovelace,408 555 0100,,ada@example.com\nNo Number,,,\nBob,7102,,\n"
@@ -333,7 +333,14 @@ def test_a_basic_user_does_not_get_the_contact_page(db_path: Path) -> None:
 
 
 @pytest.mark.req("CT-7")
-def test_export_is_offered_in_the_menu(db_path: Path) -> None:
+def test_export_in_the_menu_sends_the_users_contacts_as_csv(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    downloads = record_downloads(monkeypatch)
     at = _contact_page()
-    export = [b for b in at.get("download_button") if b.proto.label == "Export"]
-    assert len(export) == 1 and not export[0].proto.disabled
+    (export,) = [b for b in at.get("download_button") if b.proto.label == "Export"]
+    assert not export.proto.disabled
+    name, data = downloads[export.proto.deferred_file_id]
+    assert name == "contacts-7101.csv"
+    lines = data().decode("utf-8-sig").splitlines()
+    assert lines[0] == "Display name,Main number,Mobile number,Home number,Email,Description,Favorite"
+    ((count,),) = read_db(db_path, "SELECT count(*) FROM contact WHERE owner = '7101'")
+    assert count > 0 and len(lines) - 1 == count
