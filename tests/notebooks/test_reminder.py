@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import base64
+import io
+import re
+import wave
 from datetime import date, datetime
 
 import pytest
 
-from fvkit.domain.limits import REMINDER_AUDIO_MAX_BYTES
+from fvkit.domain.limits import AUDIO_RATE_HZ, REMINDER_AUDIO_MAX_BYTES
 from fvkit.portal import auth, call_history, reminder
 from fvkit.store import Store
 from fvkit.store import reminders as rows
@@ -69,6 +73,14 @@ def test_the_due_reminder_called_every_guest_and_the_calls_are_in_history(
 
 @pytest.mark.req("NB-1")
 def test_the_beep_and_the_customized_message_are_players(lesson: Lesson) -> None:
+    played = {}
     for tag in ("beep", "call_me"):
         (player,) = lesson.run.mime(tag, "text/html")
-        assert "<audio" in str(player)
+        (payload,) = re.findall(
+            r'<audio[^>]*>\s*<source src="data:audio/[a-z-]*wav;base64,([A-Za-z0-9+/=]+)"', str(player)
+        )
+        played[tag] = base64.b64decode(payload)
+    assert played["beep"] == reminder.default_beep_wav()  # the Default audio, byte for byte
+    with wave.open(io.BytesIO(played["call_me"])) as message:  # the customized message: telephone WAV
+        assert (message.getnchannels(), message.getframerate(), message.getsampwidth()) == (1, AUDIO_RATE_HZ, 2)
+        assert 1.0 <= message.getnframes() / AUDIO_RATE_HZ <= reminder.CALL_ME_SECONDS + 1

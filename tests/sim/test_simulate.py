@@ -10,6 +10,7 @@ import pytest
 from fvkit.domain.calls import Direction, Disposition
 from fvkit.domain.org import AccessLevel, ExtensionType, Privilege
 from fvkit.sim.run import Options, Summary, simulate
+from fvkit.store import contacts
 from fvkit.store.db import Store
 from fvkit.store.org import ORG_TABLES
 from fvkit.store.secrets import verify_secret
@@ -401,7 +402,19 @@ def test_schedules_trunk_and_other_admin_settings(store: Store) -> None:
 @pytest.mark.req("ORG-3")
 @pytest.mark.req("CT-10")
 def test_contacts_and_block_lists_exist(store: Store) -> None:
-    assert _one(store, "SELECT count(*) FROM business_contact") > 0
+    business = store.execute("SELECT display_name, company, main_number, mobile_number, email FROM business_contact")
+    rows = business.fetchall()
+    assert len(rows) >= 10
+    for name, company, main, mobile, email in rows:  # complete cards a user can call and write to
+        assert name.strip() and company.strip() and "@" in email
+        assert main.isdigit() and mobile.isdigit() and 10 <= len(main) <= 15 and main != mobile
+    assert len({r[2] for r in rows}) == len(rows)
+    # the Directory is every extension of the organisation, each with its name and type
+    directory = contacts.directory(store).to_pylist()
+    assert [d["number"] for d in directory] == sorted(
+        str(n) for (n,) in store.execute("SELECT number FROM extension").fetchall()
+    )
+    assert all(d["display_name"] and d["ext_type"] for d in directory)
     assert _one(store, "SELECT count(DISTINCT owner) FROM contact") > 5
     assert _one(store, "SELECT count(*) FROM block_entry") > 0
     # only users the administrator lets keep one have a block list
