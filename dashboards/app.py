@@ -5,8 +5,8 @@ Run with `streamlit run dashboards/app.py`; $FVKIT_DB names the database file.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
+from typing import Literal
 
 import streamlit as st
 
@@ -21,16 +21,12 @@ PAGES = Path(__file__).parent / "app_pages"
 TITLE = "FortiVoice Cloud user portal"
 
 #: Header badge per status (guide p.10 item 5).
-STATUS_BADGE: dict[ExtensionStatus, tuple[str, str]] = {
+STATUS_BADGE: dict[ExtensionStatus, tuple[str, Literal["green", "orange", "blue", "red"]]] = {
     ExtensionStatus.NOT_IN_USE: ("🟢", "green"),
     ExtensionStatus.IN_USE: ("🟠", "orange"),
     ExtensionStatus.RINGING: ("🔔", "blue"),
     ExtensionStatus.DND: ("⛔", "red"),
 }
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def sign_in_form() -> None:
@@ -46,7 +42,7 @@ def sign_in_form() -> None:
             submitted = st.form_submit_button("Login", type="primary", width="stretch")
         if submitted:
             try:
-                user = auth.sign_in(session.store(), number, password, _now())
+                user = auth.sign_in(session.store(), number, password, session.now())
             except auth.SignInError as err:
                 st.error(err.message)
             else:

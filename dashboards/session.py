@@ -7,19 +7,18 @@ import os
 import re
 import threading
 import time
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import streamlit as st
 
+from fvkit.domain.clock import local_date
 from fvkit.domain.limits import REMEMBER_ME_TTL
 from fvkit.media.mail import MailSettings
 from fvkit.portal import auth
-from fvkit.portal.runtime import DEFAULT_DB as DB_IN_REPO
-from fvkit.portal.runtime import LiveTraffic, Store
+from fvkit.portal.runtime import DEFAULT_DB, LiveTraffic, Store
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_DB = REPO_ROOT / DB_IN_REPO
 
 USER_KEY = "user"
 TOKEN_KEY = "auth_token"  # noqa: S105 - a session_state key, not a secret
@@ -40,14 +39,14 @@ def _open_store(path: str) -> Store:
 @st.cache_resource(show_spinner=False)
 def _live(path: str, speed: float) -> threading.Thread:
     """Start live traffic once per process (SIM-5): simulated time runs `speed`x the wall clock."""
-    start_wall = _now()
+    start_wall = now()
     traffic = LiveTraffic(_open_store(path), start_wall, seed=int(start_wall.timestamp()), mail=MailSettings.from_env())
 
     def run() -> None:
         while True:
             time.sleep(LIVE_TICK_S)
             try:
-                traffic.advance(start_wall + (_now() - start_wall) * speed)
+                traffic.advance(start_wall + (now() - start_wall) * speed)
             except Exception:  # keep the portal up; the next tick tries again
                 logging.getLogger("fvkit.live").exception("live traffic step failed")
 
@@ -65,7 +64,7 @@ def start_live() -> None:
 
 def db_path() -> Path:
     """Return the database file: $FVKIT_DB, else data/fvkit.duckdb in the repo."""
-    return Path(os.environ.get("FVKIT_DB") or DEFAULT_DB).resolve()
+    return Path(os.environ.get("FVKIT_DB") or REPO_ROOT / DEFAULT_DB).resolve()
 
 
 def store() -> Store:
@@ -79,8 +78,22 @@ def current_user() -> auth.User | None:
     return user if isinstance(user, auth.User) else None
 
 
-def _now() -> datetime:
+def now() -> datetime:
+    """Return the wall clock as naive UTC: the portal's one reading of it (the library takes time as an argument)."""
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def today(user: auth.User) -> date:
+    """Return the user's date today, in their time zone (PREF-5)."""
+    return local_date(now(), user.time_zone)
+
+
+def require_user() -> auth.User:
+    """Return the signed-in user; a page run without one stops here (the entry file shows the sign-in)."""
+    user = current_user()
+    if user is None:
+        st.stop()
+    return user
 
 
 def _set_cookie(value: str, max_age: int) -> None:
@@ -98,7 +111,7 @@ def set_user(user: auth.User, *, remember: bool = False) -> None:
     st.session_state[USER_KEY] = user
     st.session_state[REMEMBER_KEY] = remember
     if remember:
-        token = auth.issue_token(store(), user, _now(), REMEMBER_ME_TTL)
+        token = auth.issue_token(store(), user, now(), REMEMBER_ME_TTL)
         st.session_state[TOKEN_KEY] = token
         st.session_state["set_cookie"] = token
 
@@ -121,7 +134,7 @@ def restore_user() -> auth.User | None:
     token = _cookie_token()
     if token is None or st.session_state.get("signed_out"):
         return None
-    user = auth.user_from_token(store(), token, _now())
+    user = auth.user_from_token(store(), token, now())
     if user is not None:
         st.session_state[USER_KEY] = user
         st.session_state[TOKEN_KEY] = token

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
+
+from fvkit.portal.display import ListPage
 
 
 def extension_picker(targets: dict[str, str], key: str) -> str | None:
@@ -15,3 +19,28 @@ def extension_picker(targets: dict[str, str], key: str) -> str | None:
         placeholder="Select the extension",
         key=key,
     )
+
+
+def pager(
+    page: ListPage, state: str, size: int, *, buttons: str | None = None, on_change: Callable[[], None] | None = None
+) -> None:
+    """Draw the pager of a list, "1-25 of 59" with ◀ and ▶ (guide p.14).
+
+    Args:
+        state: the session-state key holding the page number; it is kept within the list's pages.
+        size: rows per page.
+        buttons: the prefix of the buttons' keys (`<buttons>_prev`, `<buttons>_next`), default `state`.
+        on_change: called before the rerun a click starts (e.g. to drop a selection).
+    """
+    st.session_state[state] = (page.first - 1) // size + 1 if page.total else 1
+    prefix = buttons or state
+    st.caption(page.label, width="content")
+    for label, step, key, disabled, tip in (
+        ("◀", -1, f"{prefix}_prev", page.first <= 1, "Previous page"),
+        ("▶", 1, f"{prefix}_next", page.last >= page.total, "Next page"),
+    ):
+        if st.button(label, key=key, disabled=disabled, help=tip):
+            st.session_state[state] += step
+            if on_change is not None:
+                on_change()
+            st.rerun()

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import streamlit as st
 
-from dashboards.session import current_user, store
+from dashboards.session import now, require_user, store
 from dashboards.toolbar import page_toolbar
 from fvkit.domain.screens import Screen
 from fvkit.portal import analytics
 from fvkit.portal.display import hms
 
 page_toolbar(Screen.ANALYTICS)
-user = current_user()
-assert user is not None
+user = require_user()
 
 period = st.segmented_control("Period", list(analytics.PERIODS), default=analytics.DEFAULT_PERIOD, key="an_period")
-report = analytics.report(store(), user, datetime.now(UTC).replace(tzinfo=None), period or analytics.DEFAULT_PERIOD)
+report = analytics.report(store(), user, now(), period or analytics.DEFAULT_PERIOD)
 k = report.kpis
 
 with st.container(horizontal=True, key="an_kpis"):

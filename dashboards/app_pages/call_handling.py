@@ -3,27 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 
 import streamlit as st
 
-from dashboards.session import current_user, store
+from dashboards.session import now, require_user, store
 from dashboards.toolbar import page_toolbar
 from fvkit.domain.handling import Action, CallFrom, HandlingStatus, QuickStatus, Rule
 from fvkit.domain.screens import Screen
 from fvkit.portal import call_handling as ch
-from fvkit.portal.auth import PermissionDenied, User
+from fvkit.portal.auth import PermissionDenied
 
 page_toolbar(Screen.CALL_HANDLING)
-signed_in = current_user()
-assert signed_in is not None
-user: User = signed_in
+user = require_user()
 ERRORS = (ch.BadHandling, PermissionDenied)
 RULE_COLUMNS = ["Schedule", "Call from", "Action", "Info"]
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def _open(kind: str, *args: object) -> None:
@@ -295,10 +288,10 @@ with st.expander("+ New sound file", key="hd_sound_new"):
     with st.container(horizontal=True):
         if st.button("Upload", key="hd_sound_upload", disabled=upload is None):
             data = upload.getvalue() if upload is not None else b""
-            _try(lambda: ch.upload_sound_file(store(), user, sound_name, data, _now()), f"{sound_name} uploaded.")
+            _try(lambda: ch.upload_sound_file(store(), user, sound_name, data, now()), f"{sound_name} uploaded.")
             st.rerun()
         if st.button("📞 Call me", key="hd_sound_callme", help="Record the announcement on your phone"):
-            _try(lambda: ch.call_me_sound_file(store(), user, sound_name, _now()), ch.CALL_ME_SENT)
+            _try(lambda: ch.call_me_sound_file(store(), user, sound_name, now()), ch.CALL_ME_SENT)
             st.rerun()
 
 # --- Twinning (HD-8) ------------------------------------------------------------------

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable
+from datetime import timedelta
 
 import streamlit as st
 
-from dashboards.session import current_user, store
+from dashboards.session import now, require_user, store
 from dashboards.toolbar import page_toolbar
+from dashboards.widgets import pager
 from fvkit.domain.calls import Direction, Disposition, HistoryFilter
 from fvkit.domain.clock import local_midnight
 from fvkit.domain.org import Privilege
@@ -18,12 +20,7 @@ from fvkit.portal.runtime import SEARCH_FIELDS, CannotDial
 from pipelines import call_records
 
 page_toolbar(Screen.CALL_HISTORY)
-user = current_user()
-assert user is not None
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
+user = require_user()
 
 
 saved = call_history.saved_searches(store(), user)
@@ -48,7 +45,7 @@ with st.container(horizontal=True, vertical_alignment="bottom", key="ch_filters"
     search = st.text_input("Search", key="ch_search", placeholder="Name or number, then Enter", width=260)
     with st.popover("⚙️ Search settings", key="ch_settings"):
         fields = st.multiselect("Search in", list(SEARCH_FIELDS), default=list(SEARCH_FIELDS), key="ch_fields")
-        days = st.date_input("Time range", value=(), key="ch_range", help="Start and end day, in your time zone")
+        days = st.date_input("Time range", value=[], key="ch_range", help="Start and end day, in your time zone")
         st.divider()
         st.selectbox("Saved searches", list(saved), index=None, key="ch_saved_pick", placeholder="Pick one")
         with st.container(horizontal=True):
@@ -64,7 +61,7 @@ if isinstance(days, tuple) and len(days) == 2:
 try:
     q = call_history.query(
         user,
-        view=view,
+        view=view or HistoryFilter.ALL,
         direction=direction,
         disposition=disposition,
         search=search,
@@ -93,17 +90,8 @@ if st.session_state.get("ch_query") != signature:
     st.session_state["ch_query"] = signature
     st.session_state["ch_page"] = 1
 page = call_history.list_page(store(), user, q, st.session_state["ch_page"])
-st.session_state["ch_page"] = (page.first - 1) // call_history.PAGE_SIZE + 1 if page.total else 1
-
 with st.container(horizontal=True, vertical_alignment="center", key="ch_pager"):
-    st.caption(page.label)
-    st.space("stretch")
-    if st.button("◀", key="ch_prev", disabled=page.first <= 1, help="Previous page"):
-        st.session_state["ch_page"] -= 1
-        st.rerun()
-    if st.button("▶", key="ch_next", disabled=page.last >= page.total, help="Next page"):
-        st.session_state["ch_page"] += 1
-        st.rerun()
+    pager(page, "ch_page", call_history.PAGE_SIZE, buttons="ch")
 
 table = st.dataframe(
     page.rows,
@@ -155,7 +143,7 @@ with st.container(horizontal=True, key="ch_actions"):
     if st.button("📞 Call", key="ch_call", disabled=not one, help="Call the other party of the selected call"):
         try:
             number = call_history.other_party(store(), user, chosen[0])
-            new = call_history.dial(store(), user, number, _now())
+            new = call_history.dial(store(), user, number, now())
         except (PermissionDenied, CannotDial) as err:
             st.error(str(err))
         else:
@@ -251,7 +239,12 @@ with st.popover("More Action", key="ch_more"):
     ):
         _open("block", chosen[0])
 
-DIALOGS = {"details": show_details, "search": confirm_search_download, "add": add_to_contact, "block": block_caller}
+DIALOGS: dict[str, Callable[..., None]] = {
+    "details": show_details,
+    "search": confirm_search_download,
+    "add": add_to_contact,
+    "block": block_caller,
+}
 if "ch_dialog" in st.session_state:
     kind, uniqueid = st.session_state["ch_dialog"]
     DIALOGS[kind](uniqueid)

@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboards.session import current_user, store
+from dashboards.session import require_user, store
 from dashboards.toolbar import page_toolbar
-from dashboards.widgets import extension_picker
+from dashboards.widgets import extension_picker, pager
 from fvkit.domain.screens import Screen
 from fvkit.portal import call_recording
-from fvkit.portal.auth import PermissionDenied, User
+from fvkit.portal.auth import PermissionDenied
 from fvkit.portal.messages import Kind, headers
 from pipelines.media import file_name, recording_file, recordings_tgz
 
 page_toolbar(Screen.CALL_RECORDING)
-signed_in = current_user()
-assert signed_in is not None
-user: User = signed_in  # typed, so the dialogs and deferred downloads see a User
+user = require_user()
 
 how = call_recording.recording_help(user)
 if how.can_record:
@@ -37,7 +35,6 @@ try:
 except PermissionDenied as err:
     st.error(str(err))
     st.stop()
-st.session_state["rec_page"] = (page.first - 1) // call_recording.PAGE_SIZE + 1 if page.total else 1
 if "rec_flash" in st.session_state:
     st.success(st.session_state.pop("rec_flash"))
 if "rec_error" in st.session_state:
@@ -133,15 +130,7 @@ with st.container(horizontal=True, vertical_alignment="center", key="rec_actions
         )
     # the pager sits below the list: above it, the table's own toolbar would cover it
     st.space("stretch")
-    st.caption(page.label)
-    if st.button("◀", key="rec_prev", disabled=page.first <= 1, help="Previous page"):
-        st.session_state["rec_page"] -= 1
-        _changed()
-        st.rerun()
-    if st.button("▶", key="rec_next", disabled=page.last >= page.total, help="Next page"):
-        st.session_state["rec_page"] += 1
-        _changed()
-        st.rerun()
+    pager(page, "rec_page", call_recording.PAGE_SIZE, buttons="rec", on_change=_changed)
 
 # NOTE: the open dialog lives in session state, so a full rerun (and AppTest) redraws it.
 if "rec_dialog" in st.session_state:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import random
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
 
 import streamlit as st
 from streamlit_calendar import calendar
 
-from dashboards.session import current_user, store
+from dashboards.session import now, require_user, store, today
 from dashboards.toolbar import page_toolbar
 from fvkit.domain.screens import Screen
 from fvkit.portal import conference, conference_options
@@ -17,22 +17,13 @@ from fvkit.portal.auth import PermissionDenied
 from fvkit.portal.conference import Attendee, BadEvent, EventForm, OrganizerPin, Repeat
 
 page_toolbar(Screen.CONFERENCE)
-user = current_user()
-assert user is not None
+user = require_user()
 
 ENDS = ("After", "On date")
 
 
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
-def _today() -> date:
-    return datetime.now(ZoneInfo(user.time_zone)).date()
-
-
 if "conf_month" not in st.session_state:
-    st.session_state["conf_month"] = _today().replace(day=1)
+    st.session_state["conf_month"] = today(user).replace(day=1)
 
 
 def _shift(months: int) -> None:
@@ -42,7 +33,7 @@ def _shift(months: int) -> None:
 
 
 def _this_month() -> None:
-    st.session_state["conf_month"] = _today().replace(day=1)
+    st.session_state["conf_month"] = today(user).replace(day=1)
 
 
 def _open(kind: str, arg: object = None) -> None:
@@ -183,7 +174,7 @@ def event_dialog(event_id: int | None) -> None:
             attendees=tuple(people),
         )
         try:
-            saved = conference.save_event(store(), user, form, _now(), event_id=event_id)
+            saved = conference.save_event(store(), user, form, now(), event_id=event_id)
         except (BadEvent, PermissionDenied) as err:
             st.error(str(err))
         except OSError as err:  # saved, but the mail server did not take the invitations
@@ -222,14 +213,14 @@ def options_dialog(_: object = None) -> None:
     else:
         st.caption("No announcement yet.")
     if st.button("📞 Call me", key="conf_call_me", help="Your phone rings; follow the prompts to record"):
-        st.session_state["conf_options_notice"] = conference_options.call_me_announcement(store(), user, _now())
+        st.session_state["conf_options_notice"] = conference_options.call_me_announcement(store(), user, now())
         st.rerun()
     upload = st.file_uploader(
         "Upload", key="conf_upload", help="WAV, mono, 8 kHz (8000 Hz), 16-bit PCM (guide p.39)", type=None
     )
     if upload is not None and st.button("Save upload", key="conf_upload_ok"):
         try:
-            conference_options.upload_announcement(store(), user, upload.getvalue(), _now())
+            conference_options.upload_announcement(store(), user, upload.getvalue(), now())
         except BadEvent as err:
             st.error(str(err))
         else:
@@ -250,7 +241,7 @@ with st.container(horizontal=True, vertical_alignment="center", key="conf_bar"):
     st.button("Today", key="conf_today", on_click=_this_month)
     st.space("stretch")
     if st.button("➕ New event", key="conf_new", type="primary"):
-        start = _today() if month.replace(day=1) == _today().replace(day=1) else month
+        start = today(user) if month.replace(day=1) == today(user).replace(day=1) else month
         open_new(start)
     if st.button("⚙️ Conferencing Options", key="conf_options"):
         _open("options")
@@ -297,7 +288,7 @@ with st.container(horizontal=True, key="conf_actions"):
     if st.button("🗑️ Delete", key="conf_delete", disabled=not chosen, help="Delete the selected event"):
         _open("delete", chosen[0])
 
-DIALOGS = {"event": event_dialog, "delete": delete_dialog, "options": options_dialog}
+DIALOGS: dict[str, Callable[..., None]] = {"event": event_dialog, "delete": delete_dialog, "options": options_dialog}
 if "conf_dialog" in st.session_state:
     kind, arg = st.session_state["conf_dialog"]
     DIALOGS[kind](arg)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from collections.abc import Callable
 
 import polars as pl
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from dashboards.session import current_user, store
+from dashboards.session import now, require_user, store
 from dashboards.toolbar import page_toolbar
 from fvkit.domain.contacts import SPEED_DIAL_KEYS, Category, ContactList, SortBy
 from fvkit.domain.limits import MB
@@ -20,15 +20,10 @@ from fvkit.portal.runtime import CannotDial
 from pipelines import contacts as contacts_csv
 
 page_toolbar(Screen.CONTACT)
-user = current_user()
-assert user is not None
+user = require_user()
 db = store()
 may_block = user.extension.can(Privilege.BLOCK_LIST)
 NOT_IMPORTED = "(not imported)"
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def _open(name: str, *args: object) -> None:
@@ -72,7 +67,7 @@ def new_contact() -> None:
         create = st.form_submit_button("Create", type="primary", key="ct_new_create")
     if create:
         try:
-            contact.add_contact(db, user, **typed)
+            contact.add_contact(db, user, **typed)  # type: ignore[arg-type]  # text fields only, no favorite
         except (contact.BadContact, PermissionDenied) as err:
             st.error(str(err))
         else:
@@ -247,7 +242,7 @@ def _finish(menu: str, message: str) -> None:
 def _call(menu: str, number: str) -> None:
     """Place the call (CH-3 click to dial); a button callback."""
     try:
-        new = call_history.dial(db, user, number, _now())
+        new = call_history.dial(db, user, number, now())
     except (PermissionDenied, CannotDial) as err:
         st.session_state[menu] = False
         st.session_state["ct_error"] = str(err)
@@ -335,7 +330,7 @@ def personal(kind_box: DeltaGenerator) -> None:
                 icon="📤",
                 on_click="ignore",
             )
-    rows = contact.personal_list(db, user, sort_by=sort_by, category=category)
+    rows = contact.personal_list(db, user, sort_by=sort_by or SortBy.DISPLAY_NAME, category=category or Category.ALL)
     st.caption(f"{rows.height} contact{'s' if rows.height != 1 else ''}")
     gen = st.session_state.get("ct_gen", 0)
     table = st.dataframe(
@@ -373,7 +368,7 @@ def read_only(kind: ContactList) -> None:
     """The Business Contact or Directory list: read-only, but callable (CT-1, CT-3)."""
     if kind is ContactList.BUSINESS:
         rows = contact.business_list(db, user)
-        phones = ("Main Number", "Mobile Number")
+        phones: tuple[str, ...] = ("Main Number", "Mobile Number")
     else:
         rows = contact.directory_list(db, user)
         phones = ("Extension Number",)
@@ -402,13 +397,13 @@ if st.session_state.get("ct_import_notes"):
 
 filters = st.container(horizontal=True, vertical_alignment="bottom", key="ct_filters")
 with filters:
-    kind = ContactList(st.selectbox("List", list(ContactList), key="ct_list", width=200))
+    kind = ContactList(st.selectbox("List", list(ContactList), key="ct_list", width=200) or ContactList.PERSONAL)
 if kind is ContactList.PERSONAL:
     personal(filters)
 else:
     read_only(kind)
 
-DIALOGS = {
+DIALOGS: dict[str, Callable[..., None]] = {
     "new": new_contact,
     "edit": edit_contact,
     "delete": delete_contacts,

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from collections.abc import Callable
 
 import streamlit as st
 
-from dashboards.session import current_user, store
+from dashboards.session import now, require_user, store
 from dashboards.toolbar import page_toolbar
 from fvkit.domain.keys import KeyFunction
 from fvkit.domain.org import KeyOwner
@@ -16,12 +16,7 @@ from fvkit.portal.auth import PermissionDenied
 from fvkit.portal.display import local_time
 
 page_toolbar(Screen.DEVICE)
-user = current_user()
-assert user is not None
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
+user = require_user()
 
 
 def _open(kind: str, arg: int = 0) -> None:
@@ -52,7 +47,7 @@ def confirm_activation(_: int = 0) -> None:
     )
     if st.button("OK", type="primary", key="dev_activation_ok"):
         try:
-            sent = device.send_activation_email(store(), user, _now())
+            sent = device.send_activation_email(store(), user, now())
         except (device.DeviceError, OSError) as err:
             st.error(str(err))
         else:
@@ -104,8 +99,8 @@ def confirm_revoke(device_id: int) -> None:
 def show_mobile_login(_: int = 0) -> None:
     """The QR code and login details of the mobile softclient (DEV-3, guide p.45-46)."""
     login = st.session_state.get("dev_mobile_login")
-    if not isinstance(login, device.MobileLogin) or login.expires_at <= _now():
-        login = device.new_mobile_login(store(), user, _now())
+    if not isinstance(login, device.MobileLogin) or login.expires_at <= now():
+        login = device.new_mobile_login(store(), user, now())
         st.session_state["dev_mobile_login"] = login
     st.image(device.qr_png(login), caption="Scan with FortiFone Softclient: Scan QR Code", width=260)
     for label, value in login.details(user.time_zone).items():
@@ -115,7 +110,7 @@ def show_mobile_login(_: int = 0) -> None:
         "activation email - replaces the previous one, which then stops working."
     )
     if st.button("🔄 Generate a new QR code", key="dev_mobile_regenerate"):
-        st.session_state["dev_mobile_login"] = device.new_mobile_login(store(), user, _now())
+        st.session_state["dev_mobile_login"] = device.new_mobile_login(store(), user, now())
         st.rerun()
 
 
@@ -148,10 +143,10 @@ st.markdown(
 )
 with st.container(horizontal=True, vertical_alignment="center", key="dev_pin_row"):
     pin = st.session_state.get("dev_cloud_pin")
-    if isinstance(pin, device.CloudPin) and pin.expires_at > _now():
+    if isinstance(pin, device.CloudPin) and pin.expires_at > now():
         st.markdown(f"**Cloud PIN:** `{pin.pin}` (expires at {local_time(pin.expires_at, user.time_zone)})")
     else:
-        valid_until = device.cloud_pin_expiry(store(), user, _now())
+        valid_until = device.cloud_pin_expiry(store(), user, now())
         if valid_until is None:
             st.markdown("**Cloud PIN:** To get a Cloud PIN, click Generate")
         else:
@@ -159,7 +154,7 @@ with st.container(horizontal=True, vertical_alignment="center", key="dev_pin_row
                 f"**Cloud PIN:** one is valid until {local_time(valid_until, user.time_zone)}; Generate shows a new one"
             )
     if st.button("Generate", key="dev_pin_generate", help="A new Cloud PIN, valid 24 hours"):
-        st.session_state["dev_cloud_pin"] = device.generate_cloud_pin(store(), user, _now())
+        st.session_state["dev_cloud_pin"] = device.generate_cloud_pin(store(), user, now())
         st.rerun()
 
 # --- Programmable Key (DEV-6), only for phones that support it (guide p.50) -----------------------------
@@ -224,7 +219,7 @@ if phones:
                     st.session_state["dev_notice"] = f"Key {position} on page {page_no} is now {shown}."
                     st.rerun()
 
-DIALOGS = {
+DIALOGS: dict[str, Callable[..., None]] = {
     "activation": confirm_activation,
     "revoke": confirm_revoke,
     "mobile": show_mobile_login,

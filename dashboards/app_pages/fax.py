@@ -2,33 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import streamlit as st
 
-from dashboards.session import current_user, store
+from dashboards.session import now, require_user, store
 from dashboards.toolbar import page_toolbar
-from dashboards.widgets import extension_picker
+from dashboards.widgets import extension_picker, pager
 from fvkit.domain.limits import COVER_PAGE_MAX_BYTES, MB
 from fvkit.domain.screens import Screen
 from fvkit.portal import fax
-from fvkit.portal.auth import PermissionDenied, User
+from fvkit.portal.auth import PermissionDenied
 from fvkit.portal.display import ListPage
 from pipelines import fax as fax_files
 
 page_toolbar(Screen.FAX)
-signed_in = current_user()
-assert signed_in is not None
-user: User = signed_in  # typed, so the dialogs and deferred downloads see a User
+user = require_user()
 
 INBOX, SENT, COVERS, MONITOR = "Inbox", "Sent", "Cover Page", "Monitor"
 UPLOADED, DYNAMIC = "Uploaded", "Dynamic"  # guide p.33: Cover sheet type
 _REFUSED = (fax.CannotSend, fax_files.FaxFileRefused, PermissionDenied, LookupError, ValueError)
 _DYNAMIC_FIELDS = (("sender", "From"), ("email", "Email"), ("subject", "Subject"), ("company", "Company"))
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def _open(kind: str, ids: list[int] | None = None) -> None:
@@ -93,17 +85,6 @@ def _download(chosen: list[int], key: str, account: str | None = None) -> None:
     )
 
 
-def _pager(page: ListPage, key: str) -> None:
-    st.space("stretch")
-    st.caption(page.label)
-    if st.button("◀", key=f"{key}_prev", disabled=page.first <= 1, help="Previous page"):
-        st.session_state[key] = st.session_state.get(key, 1) - 1
-        st.rerun()
-    if st.button("▶", key=f"{key}_next", disabled=page.last >= page.total, help="Next page"):
-        st.session_state[key] = st.session_state.get(key, 1) + 1
-        st.rerun()
-
-
 def _dynamic_fields(prefix: str) -> fax_files.DynamicCover:
     saved: fax_files.DynamicCover = st.session_state.get("fax_dynamic_saved", fax_files.DynamicCover())
     values = {
@@ -152,7 +133,7 @@ def new_fax(_: list[int]) -> None:
                     cover=cover,
                     header=header,
                     station_id=station,
-                    now=_now(),
+                    now=now(),
                 )
             except _REFUSED as err:
                 st.error(str(err))
@@ -183,7 +164,7 @@ def new_cover(_: list[int]) -> None:
                     description=description,
                     file_name=upload.name,
                     content=upload.getvalue(),
-                    now=_now(),
+                    now=now(),
                 )
             except _REFUSED as err:
                 st.error(str(err))
@@ -248,7 +229,7 @@ def forward_to(ids: list[int]) -> None:
         if st.button("OK", key="fax_forward_ok", type="primary", disabled=to is None):
             assert to is not None
             try:
-                copies = fax.forward(store(), user, st.session_state["fax_account"], ids, to, _now())
+                copies = fax.forward(store(), user, st.session_state["fax_account"], ids, to, now())
             except _REFUSED as err:
                 st.error(str(err))
                 return
@@ -268,7 +249,8 @@ def box_view(box: str) -> None:
         if st.button("➕ New", key="fax_new", help="Send a fax"):
             _open("new")
         _download(chosen, f"fax_{box.lower()}_download")
-        _pager(page, key)
+        st.space("stretch")
+        pager(page, key, fax.PAGE_SIZE)
 
 
 def covers_view() -> None:
@@ -321,14 +303,15 @@ def monitor_view() -> None:
             _open("delete", chosen)
         if st.button("🔁 Resend", key="fax_monitor_resend", disabled=not chosen):
             try:
-                again = fax.resend(store(), user, account, chosen, _now())
+                again = fax.resend(store(), user, account, chosen, now())
             except _REFUSED as err:
                 st.error(str(err))
             else:
                 _done(f"Resent {len(again)} fax(es): see the account's Sent box.")
         if st.button("📨 Forward", key="fax_monitor_forward", disabled=not chosen):
             _open("forward", chosen)
-        _pager(page, key)
+        st.space("stretch")
+        pager(page, key, fax.PAGE_SIZE)
 
 
 try:

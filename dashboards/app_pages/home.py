@@ -6,15 +6,13 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboards.session import current_user
+from dashboards.session import require_user
 from fvkit.portal import home
 
 PAGES = Path(__file__).parent
 TILES_PER_ROW = 4
 
-user = current_user()
-if user is None:  # the entry file only runs pages for a signed-in user
-    st.stop()
+user = require_user()
 
 tiles = [rule for rule in home.menu(user) if (PAGES / f"{rule.slug}.py").exists()]
 if not tiles:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from collections.abc import Callable
 
 import streamlit as st
 
-from dashboards.session import USER_KEY, current_user, store
+from dashboards.session import USER_KEY, now, require_user, store
 from dashboards.toolbar import page_toolbar
 from fvkit.domain.handling import QuickModeCode, TwinningMode, TwinningStatus
 from fvkit.domain.limits import MB, PICTURE_MAX_BYTES, TWINNING_MAX_SCHEDULES
@@ -17,12 +17,7 @@ from fvkit.portal.auth import PermissionDenied
 from fvkit.portal.preferences import BadPreference
 
 page_toolbar(Screen.PREFERENCES)
-user = current_user()
-assert user is not None
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
+user = require_user()
 
 
 def _done(message: str) -> None:
@@ -76,13 +71,13 @@ with st.container(border=True, key="pref_user"):
         if st.button("Upload", key="pref_picture_upload", disabled=upload is None):
             assert upload is not None
             try:
-                preferences.upload_picture(store(), user, upload.getvalue(), _now())
+                preferences.upload_picture(store(), user, upload.getvalue(), now())
             except BadPreference as err:
                 st.error(str(err))
             else:
                 _done("Picture saved: phones that show pictures display it to the people you call.")
         if st.button("Delete", key="pref_picture_delete", disabled=current is None):
-            preferences.delete_picture(store(), user, _now())
+            preferences.delete_picture(store(), user, now())
             _done("Picture deleted.")
 
     with st.container(horizontal=True, key="pref_secrets"):
@@ -166,7 +161,7 @@ with st.container(border=True, key="pref_display"):
     if display_ok:
         try:
             new_user = preferences.save_display(
-                store(), user, preferences.Display(phone_language, web_language, Theme(theme), time_zone)
+                store(), user, preferences.Display(phone_language, web_language, Theme(theme or shown.theme), time_zone)
             )
         except BadPreference as err:
             st.error(str(err))
@@ -202,7 +197,7 @@ with st.container(border=True, key="pref_incoming"):
 
 # --- Quick Mode (PREF-7) -------------------------------------------------------------
 
-quick = preferences.quick_mode(store(), user, _now())
+quick = preferences.quick_mode(store(), user, now())
 with st.container(border=True, key="pref_quick"):
     st.markdown("#### Quick Mode")
     st.markdown(f"**Effective mode:** {quick.effective or ' '}")
@@ -220,14 +215,14 @@ with st.container(border=True, key="pref_quick"):
             )
             st.space("stretch")
             if st.button("Activate", key=f"pref_quick_on_{option.code[1:]}", help=f"As dialling {option.code.value}"):
-                view = preferences.activate_quick(store(), user, option.code, _now())
+                view = preferences.activate_quick(store(), user, option.code, now())
                 _done(f"Quick mode on: {view.effective}")
     with st.container(horizontal=True, vertical_alignment="center", key="pref_quick_row_720"):
         st.markdown(_bold_code(QuickModeCode.CANCEL), width=60)
         st.caption("Cancel the quick mode and go back to the regular schedule.")
         st.space("stretch")
         if st.button("Cancel quick mode", key="pref_quick_cancel", disabled=quick.status is None):
-            preferences.activate_quick(store(), user, QuickModeCode.CANCEL, _now())
+            preferences.activate_quick(store(), user, QuickModeCode.CANCEL, now())
             _done("Quick mode cancelled.")
 
 
@@ -298,7 +293,9 @@ if preferences.may_twin(user):
                 rows.append((sched, num))
         if st.button("OK", type="primary", key="pref_twin_ok"):
             try:
-                preferences.save_twinning(store(), user, mode, status=status, number=number, scheduled=rows)
+                preferences.save_twinning(
+                    store(), user, mode or twin.mode, status=status, number=number, scheduled=rows
+                )
             except (BadPreference, PermissionDenied) as err:
                 st.error(str(err))
             else:
@@ -331,7 +328,7 @@ with st.container(border=True, key="pref_notify"):
         else:
             _done("Notification options saved.")
 
-DIALOGS = {"pin": change_pin, "password": change_password, "quick": edit_quick}
+DIALOGS: dict[str, Callable[..., None]] = {"pin": change_pin, "password": change_password, "quick": edit_quick}
 if "pref_dialog" in st.session_state:
     kind, arg = st.session_state["pref_dialog"]
     DIALOGS[kind](arg)

@@ -2,37 +2,28 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
-from zoneinfo import ZoneInfo
+from collections.abc import Callable
+from datetime import datetime, time
 
 import polars as pl
 import streamlit as st
 from streamlit_calendar import calendar  # type: ignore[import-untyped]
 
-from dashboards.session import current_user, store
+from dashboards.session import now, require_user, store, today
 from dashboards.toolbar import page_toolbar
+from fvkit.domain.clock import to_local
 from fvkit.domain.screens import Screen
 from fvkit.portal import reminder
-from fvkit.portal.auth import PermissionDenied, User
+from fvkit.portal.auth import PermissionDenied
 from fvkit.portal.reminder import AudioUnavailable, BadReminder, Draft
 
 page_toolbar(Screen.REMINDER)
-signed_in = current_user()
-assert signed_in is not None
-user: User = signed_in
+user = require_user()
 try:
     guests_on_offer = reminder.available_guests(store(), user)
 except PermissionDenied as denied:
     st.error(str(denied))
     st.stop()
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
-def _today() -> date:
-    return datetime.now(ZoneInfo(user.time_zone)).date()
 
 
 # --- dialogs stay open across reruns until done or dismissed (as on Call History) ---
@@ -72,8 +63,8 @@ def _fill(draft: Draft, reminder_id: int = 0) -> None:
 
 def open_new() -> None:
     """New (guide p.40): an empty form starting at the next full hour."""
-    now = datetime.now(ZoneInfo(user.time_zone)).replace(tzinfo=None, minute=0, second=0, microsecond=0)
-    _fill(Draft(start=now.replace(hour=min(now.hour + 1, 23))))
+    hour = to_local(now(), user.time_zone).replace(minute=0, second=0, microsecond=0)
+    _fill(Draft(start=hour.replace(hour=min(hour.hour + 1, 23))))
     _open("new")
 
 
@@ -136,12 +127,12 @@ def _audio_section(read_only: bool) -> None:
             phone = st.selectbox("Extension", [user.number, *guests_on_offer], key="rem_callme_ext", width=160)
             script = st.text_input("What you will say", key="rem_callme_script", placeholder="This is your reminder.")
             if st.button("📞 Call me", key="rem_callme"):
-                st.session_state["rem_f_audio_sha"] = reminder.call_me(store(), user, phone, script, _now())
+                st.session_state["rem_f_audio_sha"] = reminder.call_me(store(), user, phone, script, now())
                 st.rerun()
         upload = st.file_uploader("Upload (WAV PCM, at most 5 MB)", key="rem_upload")
         if upload is not None and st.button("Upload", key="rem_upload_ok"):
             try:
-                st.session_state["rem_f_audio_sha"] = reminder.upload_audio(store(), user, upload.getvalue(), _now())
+                st.session_state["rem_f_audio_sha"] = reminder.upload_audio(store(), user, upload.getvalue(), now())
             except BadReminder as err:
                 st.error(str(err))
             else:
@@ -247,7 +238,7 @@ with st.container(horizontal=True, vertical_alignment="bottom", key="rem_bar"):
     if clip is not None:
         st.caption(f"📋 Copied: {clip.title}")
     st.space("stretch")
-    day = st.date_input("Date", value=_today(), key="rem_day", width=150)
+    day = st.date_input("Date", value=today(user), key="rem_day", width=150)
     view = st.segmented_control("View", list(reminder.VIEWS), default="Month", key="rem_view") or "Month"
 
 shown = reminder.in_view(store(), user, view, day)
@@ -300,7 +291,7 @@ with st.container(horizontal=True, key="rem_actions"):
         open_reminder(picked.reminder)
         _open("delete", picked.reminder)
 
-DIALOGS = {"new": new_dialog, "edit": edit_dialog, "delete": delete_dialog}
+DIALOGS: dict[str, Callable[..., None]] = {"new": new_dialog, "edit": edit_dialog, "delete": delete_dialog}
 if "rem_dialog" in st.session_state:
     kind, rid = st.session_state["rem_dialog"]
     DIALOGS[kind](rid)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pandas as pd
 import streamlit as st
 
-from dashboards.session import current_user, store
+from dashboards.session import now, require_user, store
 from dashboards.toolbar import page_toolbar
+from dashboards.widgets import pager
 from fvkit.domain.prefs import ConditionalGreeting, GreetingType, VoicemailName
 from fvkit.domain.screens import Screen
 from fvkit.portal import voicemail
@@ -16,17 +15,12 @@ from fvkit.portal.auth import PermissionDenied
 from pipelines import media
 
 page_toolbar(Screen.VOICEMAIL)
-user = current_user()
-assert user is not None
+user = require_user()
 
 NEW_STYLE = "font-weight: bold"  # guide p.17: new voicemails show in bold
 URGENT_STYLE = "color: #d32f2f"  # guide p.17: urgent voicemails show in red
 AUDIO_HELP = "A WAVE file (.wav) in PCM format or an MP3 file, 10 MB at most (guide p.19)"
 _REFUSED = (voicemail.BadAudio, voicemail.BadOptions, PermissionDenied, LookupError, ValueError)
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def _done(kind: str, text: str = "", *, playing: tuple[int, str, bytes] | None = None) -> None:
@@ -85,16 +79,8 @@ with st.container(horizontal=True, vertical_alignment="bottom", key="vm_filters"
         st.session_state["vm_page"] = 1
         st.session_state["vm_generation"] = st.session_state.get("vm_generation", 0) + 1
     page = voicemail.list_messages(store(), user, box, owner=owner, page=st.session_state["vm_page"])
-    st.session_state["vm_page"] = (page.first - 1) // voicemail.PAGE_SIZE + 1 if page.total else 1
-
     # the pager beside the filters: the table's own toolbar takes its top right corner
-    st.caption(page.label, width="content")
-    if st.button("◀", key="vm_prev", disabled=page.first <= 1, help="Previous page"):
-        st.session_state["vm_page"] -= 1
-        st.rerun()
-    if st.button("▶", key="vm_next", disabled=page.last >= page.total, help="Next page"):
-        st.session_state["vm_page"] += 1
-        st.rerun()
+    pager(page, "vm_page", voicemail.PAGE_SIZE, buttons="vm")
 
 flash = st.session_state.pop("vm_flash", None)
 if flash:
@@ -203,7 +189,7 @@ def options_dialog(_: list[int]) -> None:
     if name is VoicemailName.PERSONAL:
         _current("Your recorded name", voicemail.name_audio(store(), user))
         if st.button("📞 Call me", key="vm_opt_call_me", help="Your phone rings: say your name after the tone"):
-            st.success(voicemail.call_me(store(), user, _now()))
+            st.success(voicemail.call_me(store(), user, now()))
         name_file = _upload("Upload", "vm_opt_name_file")
 
     kinds = [g for g in GreetingType if g is not GreetingType.SCHEDULED or opts.may_schedule]
@@ -247,7 +233,7 @@ def options_dialog(_: list[int]) -> None:
     if st.button("OK", type="primary", key="vm_opt_ok"):
         form = voicemail.OptionsForm(operator, name, greeting, name_file, files, frozenset(drop))
         try:
-            voicemail.save_options(store(), user, form, _now())
+            voicemail.save_options(store(), user, form, now())
         except _REFUSED as err:
             st.error(str(err))
         else:
@@ -298,7 +284,7 @@ with st.container(horizontal=True, key="vm_actions"):
         st.download_button(
             "⬇️ Download",
             data=lambda: media.voicemails_tgz(store(), user, ids),
-            file_name=f"voicemails_{_now():%Y-%m-%d_%H%M}.tgz",
+            file_name=f"voicemails_{now():%Y-%m-%d_%H%M}.tgz",
             mime="application/gzip",
             key="vm_download",
             on_click="ignore",

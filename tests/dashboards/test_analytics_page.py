@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 import streamlit as st
 
+from dashboards import session
 from fvkit.portal import analytics
 from fvkit.portal.auth import acting_as
 from fvkit.portal.display import hms
@@ -17,14 +18,17 @@ from fvkit.store import Store
 from tests.conftest import SEED_PASSWORD
 from tests.dashboards.apptest import open_page, portal_copy
 
+#: the clock of these tests: the page reads it through dashboards.session.now, patched below
+NOW = datetime(2026, 10, 21, 18, 30)
+
 
 def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
+    return NOW
 
 
 @pytest.fixture(scope="module")
 def recent_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Twelve extensions and the twelve days of traffic before today: some older than the last 7 days."""
+    """Twelve extensions and the twelve days of traffic before NOW: some older than the last 7 days."""
     path = tmp_path_factory.mktemp("analytics") / "fvkit.duckdb"
     db = Store(path)
     start = (_now() - timedelta(days=12)).replace(minute=0, second=0, microsecond=0)
@@ -35,6 +39,7 @@ def recent_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def recent_db(recent_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    monkeypatch.setattr(session, "now", _now)  # the page's "today" is the fixture's
     yield from portal_copy(recent_path, tmp_path, monkeypatch)
 
 
