@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import streamlit as st
 
@@ -44,3 +44,24 @@ def pager(
             if on_change is not None:
                 on_change()
             st.rerun()
+
+
+# NOTE: a page's open dialog lives in session state under one key, (kind, *arguments), so a
+# full rerun (and AppTest) draws it again until it is done or dismissed.
+
+
+def open_dialog(key: str, kind: str, *args: object) -> None:
+    """Open one of a page's dialogs with its arguments (a button callback)."""
+    st.session_state[key] = (kind, *args)
+
+
+def close_dialog(key: str) -> None:
+    """Close the page's open dialog, if any."""
+    st.session_state.pop(key, None)
+
+
+def show_dialog(key: str, dialogs: Mapping[str, Callable[..., None]]) -> None:
+    """Draw the page's open dialog, if any, called with the arguments it was opened with."""
+    if key in st.session_state:
+        kind, *args = st.session_state[key]
+        dialogs[kind](*args)

@@ -228,3 +228,19 @@ def test_each_rule_is_written_once(pattern: str) -> None:
         if re.search(pattern, path.read_text(encoding="utf-8"))
     }
     assert sorted(found - ONE_HOME[pattern]) == []
+
+
+def test_migrations_are_numbered_without_gaps_from_011_on() -> None:
+    """001-011 keep the gaps they have (005, 006, 008 are unused); every later number follows on."""
+    numbers = sorted(int(p.name[:3]) for p in (ROOT / "fvkit" / "store" / "migrations").glob("[0-9][0-9][0-9]_*.sql"))
+    assert len(numbers) == len(set(numbers))
+    later = [n for n in numbers if n >= 11]
+    assert later == list(range(11, 11 + len(later)))
+
+
+def test_streamlit_config_uses_the_default_themes_colour() -> None:
+    """`streamlit run` outside `fvkit serve` reads .streamlit/config.toml; its colour is the domain's."""
+    from fvkit.domain.prefs import DEFAULT_THEME, THEME_COLORS
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["theme"]["primaryColor"] == THEME_COLORS[DEFAULT_THEME]

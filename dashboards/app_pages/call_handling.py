@@ -8,6 +8,7 @@ import streamlit as st
 
 from dashboards.session import now, require_user, store
 from dashboards.toolbar import page_toolbar
+from dashboards.widgets import close_dialog, open_dialog, show_dialog
 from fvkit.domain.handling import Action, CallFrom, HandlingStatus, QuickStatus, Rule
 from fvkit.domain.screens import Screen
 from fvkit.portal import call_handling as ch
@@ -21,11 +22,11 @@ RULE_COLUMNS = ["Schedule", "Call from", "Action", "Info"]
 
 def _open(kind: str, *args: object) -> None:
     """Keep a dialog open across reruns until it is done or dismissed."""
-    st.session_state["hd_dialog"] = (kind, *args)
+    open_dialog("hd_dialog", kind, *args)
 
 
 def _close() -> None:
-    st.session_state.pop("hd_dialog", None)
+    close_dialog("hd_dialog")
 
 
 def _try(action: Callable[[], object], notice: str = "") -> bool:
@@ -300,6 +301,4 @@ st.caption(ch.TWINNING_NOTE)
 st.page_link("app_pages/preferences.py", label="Open Preferences", icon="⚙️", width="content")
 
 DIALOGS: dict[str, Callable[..., None]] = {"rule": rule_dialog, "profile": profile_dialog}
-if "hd_dialog" in st.session_state:
-    kind, *args = st.session_state["hd_dialog"]
-    DIALOGS[kind](*args)
+show_dialog("hd_dialog", DIALOGS)

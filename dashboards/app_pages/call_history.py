@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboards.session import now, require_user, store
 from dashboards.toolbar import page_toolbar
-from dashboards.widgets import pager
+from dashboards.widgets import close_dialog, open_dialog, pager, show_dialog
 from fvkit.domain.calls import Direction, Disposition, HistoryFilter
 from fvkit.domain.clock import local_midnight
 from fvkit.domain.org import Privilege
@@ -107,11 +107,11 @@ chosen = [page.rows["uniqueid"][i] for i in table.selection.rows]
 
 def _open(kind: str, uniqueid: str = "") -> None:
     """Keep a dialog open across reruns until it is done or dismissed."""
-    st.session_state["ch_dialog"] = (kind, uniqueid)
+    open_dialog("ch_dialog", kind, uniqueid)
 
 
 def _close() -> None:
-    st.session_state.pop("ch_dialog", None)
+    close_dialog("ch_dialog")
 
 
 @st.dialog("Call details", width="large", on_dismiss=_close)
@@ -245,9 +245,7 @@ DIALOGS: dict[str, Callable[..., None]] = {
     "add": add_to_contact,
     "block": block_caller,
 }
-if "ch_dialog" in st.session_state:
-    kind, uniqueid = st.session_state["ch_dialog"]
-    DIALOGS[kind](uniqueid)
+show_dialog("ch_dialog", DIALOGS)
 
 if "ch_notice" in st.session_state:
     st.success(st.session_state.pop("ch_notice"))

@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboards.session import require_user, store
 from dashboards.toolbar import page_toolbar
-from dashboards.widgets import extension_picker, pager
+from dashboards.widgets import close_dialog, extension_picker, open_dialog, pager, show_dialog
 from fvkit.domain.screens import Screen
 from fvkit.portal import call_recording
 from fvkit.portal.auth import PermissionDenied
@@ -52,7 +52,7 @@ chosen = [int(page.rows["id"][i]) for i in table.selection.rows if i < page.rows
 
 
 def _close_dialog() -> None:
-    st.session_state.pop("rec_dialog", None)
+    close_dialog("rec_dialog")
 
 
 @st.dialog("Delete recordings", on_dismiss=_close_dialog)
@@ -101,9 +101,9 @@ with st.container(horizontal=True, vertical_alignment="center", key="rec_actions
     if st.button("▶️ Play", key="rec_play", disabled=len(chosen) != 1, help="Listen to the selected recording"):
         st.session_state["rec_playing"] = chosen[0]
     if st.button("🗑️ Delete", key="rec_delete", disabled=not chosen, help="Delete the selected recordings"):
-        st.session_state["rec_dialog"] = ("delete", chosen)
+        open_dialog("rec_dialog", "delete", chosen)
     if st.button("📨 Forward", key="rec_forward", disabled=not chosen, help="Send a copy to another extension"):
-        st.session_state["rec_dialog"] = ("forward", chosen)
+        open_dialog("rec_dialog", "forward", chosen)
     if len(chosen) == 1:
         (header,) = headers(store(), user, Kind.RECORDING, chosen)
         one = chosen[0]
@@ -132,10 +132,7 @@ with st.container(horizontal=True, vertical_alignment="center", key="rec_actions
     st.space("stretch")
     pager(page, "rec_page", call_recording.PAGE_SIZE, buttons="rec", on_change=_changed)
 
-# NOTE: the open dialog lives in session state, so a full rerun (and AppTest) redraws it.
-if "rec_dialog" in st.session_state:
-    action, ids = st.session_state["rec_dialog"]
-    (confirm_delete if action == "delete" else forward_to)(ids)
+show_dialog("rec_dialog", {"delete": confirm_delete, "forward": forward_to})
 
 playing = st.session_state.get("rec_playing")
 if playing is not None and chosen == [playing]:

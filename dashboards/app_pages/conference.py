@@ -11,6 +11,7 @@ from streamlit_calendar import calendar
 
 from dashboards.session import now, require_user, store, today
 from dashboards.toolbar import page_toolbar
+from dashboards.widgets import close_dialog, open_dialog, show_dialog
 from fvkit.domain.screens import Screen
 from fvkit.portal import conference, conference_options
 from fvkit.portal.auth import PermissionDenied
@@ -38,11 +39,11 @@ def _this_month() -> None:
 
 def _open(kind: str, arg: object = None) -> None:
     """Keep a dialog open across reruns until it is done or dismissed."""
-    st.session_state["conf_dialog"] = (kind, arg)
+    open_dialog("conf_dialog", kind, arg)
 
 
 def _close() -> None:
-    st.session_state.pop("conf_dialog", None)
+    close_dialog("conf_dialog")
 
 
 def _fill(form: EventForm) -> None:
@@ -289,9 +290,7 @@ with st.container(horizontal=True, key="conf_actions"):
         _open("delete", chosen[0])
 
 DIALOGS: dict[str, Callable[..., None]] = {"event": event_dialog, "delete": delete_dialog, "options": options_dialog}
-if "conf_dialog" in st.session_state:
-    kind, arg = st.session_state["conf_dialog"]
-    DIALOGS[kind](arg)
+show_dialog("conf_dialog", DIALOGS)
 
 if "conf_notice" in st.session_state:
     st.success(st.session_state.pop("conf_notice"))

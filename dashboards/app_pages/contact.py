@@ -10,6 +10,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 from dashboards.session import now, require_user, store
 from dashboards.toolbar import page_toolbar
+from dashboards.widgets import close_dialog, open_dialog, show_dialog
 from fvkit.domain.contacts import SPEED_DIAL_KEYS, Category, ContactList, SortBy
 from fvkit.domain.limits import MB
 from fvkit.domain.org import Privilege
@@ -28,7 +29,7 @@ NOT_IMPORTED = "(not imported)"
 
 def _open(name: str, *args: object) -> None:
     """Open a dialog; it stays open over reruns until it finishes or is dismissed."""
-    st.session_state["ct_dialog"] = (name, args)
+    open_dialog("ct_dialog", name, *args)
 
 
 def _open_from_menu(menu: str, name: str) -> None:
@@ -38,7 +39,7 @@ def _open_from_menu(menu: str, name: str) -> None:
 
 
 def _close() -> None:
-    st.session_state.pop("ct_dialog", None)
+    close_dialog("ct_dialog")
 
 
 def _done(message: str) -> None:
@@ -411,6 +412,4 @@ DIALOGS: dict[str, Callable[..., None]] = {
     "block_list": personal_block_list,
     "import": import_contacts,
 }
-if "ct_dialog" in st.session_state:
-    name, args = st.session_state["ct_dialog"]
-    DIALOGS[name](*args)
+show_dialog("ct_dialog", DIALOGS)

@@ -8,6 +8,7 @@ import streamlit as st
 
 from dashboards.session import now, require_user, store
 from dashboards.toolbar import page_toolbar
+from dashboards.widgets import close_dialog, open_dialog, show_dialog
 from fvkit.domain.keys import KeyFunction
 from fvkit.domain.org import KeyOwner
 from fvkit.domain.screens import Screen
@@ -21,11 +22,11 @@ user = require_user()
 
 def _open(kind: str, arg: int = 0) -> None:
     """Keep a dialog open across reruns until it is done or dismissed."""
-    st.session_state["dev_dialog"] = (kind, arg)
+    open_dialog("dev_dialog", kind, arg)
 
 
 def _close() -> None:
-    st.session_state.pop("dev_dialog", None)
+    close_dialog("dev_dialog")
     st.session_state.pop("dev_mobile_login", None)  # shown once; the store keeps only its hash
 
 
@@ -225,9 +226,7 @@ DIALOGS: dict[str, Callable[..., None]] = {
     "mobile": show_mobile_login,
     "desktop": show_desktop_login,
 }
-if "dev_dialog" in st.session_state:
-    kind, arg = st.session_state["dev_dialog"]
-    DIALOGS[kind](arg)
+show_dialog("dev_dialog", DIALOGS)
 
 if "dev_notice" in st.session_state:
     st.success(st.session_state.pop("dev_notice"))

@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboards.session import now, require_user, store
 from dashboards.toolbar import page_toolbar
-from dashboards.widgets import extension_picker, pager
+from dashboards.widgets import close_dialog, extension_picker, open_dialog, pager, show_dialog
 from fvkit.domain.limits import COVER_PAGE_MAX_BYTES, MB
 from fvkit.domain.screens import Screen
 from fvkit.portal import fax
@@ -25,11 +25,11 @@ _DYNAMIC_FIELDS = (("sender", "From"), ("email", "Email"), ("subject", "Subject"
 
 def _open(kind: str, ids: list[int] | None = None) -> None:
     """Keep a dialog open across reruns until it is done or dismissed."""
-    st.session_state["fax_dialog"] = (kind, list(ids or []))
+    open_dialog("fax_dialog", kind, list(ids or []))
 
 
 def _close() -> None:
-    st.session_state.pop("fax_dialog", None)
+    close_dialog("fax_dialog")
 
 
 def _done(text: str) -> None:
@@ -325,14 +325,7 @@ except PermissionDenied as err:
     st.error(str(err))
     st.stop()
 
-# NOTE: the open dialog lives in session state, so a full rerun (and AppTest) redraws it.
-if "fax_dialog" in st.session_state:
-    kind, ids = st.session_state["fax_dialog"]
-    dialogs = {
-        "new": new_fax,
-        "cover": new_cover,
-        "dynamic": dynamic_cover,
-        "delete": confirm_delete,
-        "forward": forward_to,
-    }
-    dialogs[kind](ids)
+show_dialog(
+    "fax_dialog",
+    {"new": new_fax, "cover": new_cover, "dynamic": dynamic_cover, "delete": confirm_delete, "forward": forward_to},
+)

@@ -8,6 +8,7 @@ import streamlit as st
 
 from dashboards.session import USER_KEY, now, require_user, store
 from dashboards.toolbar import page_toolbar
+from dashboards.widgets import close_dialog, open_dialog, show_dialog
 from fvkit.domain.handling import QuickModeCode, TwinningMode, TwinningStatus
 from fvkit.domain.limits import MB, PICTURE_MAX_BYTES, TWINNING_MAX_SCHEDULES
 from fvkit.domain.prefs import PHONE_LANGUAGES, TIME_ZONES, WEB_LANGUAGES, Theme, VoicemailNotification
@@ -32,11 +33,11 @@ if "pref_notice" in st.session_state:
 
 def _open(kind: str, arg: str = "") -> None:
     """Keep a dialog open across reruns until it is done or dismissed."""
-    st.session_state["pref_dialog"] = (kind, arg)
+    open_dialog("pref_dialog", kind, arg)
 
 
 def _close() -> None:
-    st.session_state.pop("pref_dialog", None)
+    close_dialog("pref_dialog")
 
 
 def _bold_code(code: QuickModeCode) -> str:
@@ -329,6 +330,4 @@ with st.container(border=True, key="pref_notify"):
             _done("Notification options saved.")
 
 DIALOGS: dict[str, Callable[..., None]] = {"pin": change_pin, "password": change_password, "quick": edit_quick}
-if "pref_dialog" in st.session_state:
-    kind, arg = st.session_state["pref_dialog"]
-    DIALOGS[kind](arg)
+show_dialog("pref_dialog", DIALOGS)

@@ -11,6 +11,7 @@ from streamlit_calendar import calendar  # type: ignore[import-untyped]
 
 from dashboards.session import now, require_user, store, today
 from dashboards.toolbar import page_toolbar
+from dashboards.widgets import close_dialog, open_dialog, show_dialog
 from fvkit.domain.clock import to_local
 from fvkit.domain.screens import Screen
 from fvkit.portal import reminder
@@ -30,11 +31,11 @@ except PermissionDenied as denied:
 
 
 def _open(kind: str, reminder_id: int = 0) -> None:
-    st.session_state["rem_dialog"] = (kind, reminder_id)
+    open_dialog("rem_dialog", kind, reminder_id)
 
 
 def _close() -> None:
-    st.session_state.pop("rem_dialog", None)
+    close_dialog("rem_dialog")
 
 
 def _fill(draft: Draft, reminder_id: int = 0) -> None:
@@ -292,9 +293,7 @@ with st.container(horizontal=True, key="rem_actions"):
         _open("delete", picked.reminder)
 
 DIALOGS: dict[str, Callable[..., None]] = {"new": new_dialog, "edit": edit_dialog, "delete": delete_dialog}
-if "rem_dialog" in st.session_state:
-    kind, rid = st.session_state["rem_dialog"]
-    DIALOGS[kind](rid)
+show_dialog("rem_dialog", DIALOGS)
 
 if "rem_notice" in st.session_state:
     st.success(st.session_state.pop("rem_notice"))

@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboards.session import now, require_user, store
 from dashboards.toolbar import page_toolbar
-from dashboards.widgets import pager
+from dashboards.widgets import close_dialog, open_dialog, pager, show_dialog
 from fvkit.domain.prefs import ConditionalGreeting, GreetingType, VoicemailName
 from fvkit.domain.screens import Screen
 from fvkit.portal import voicemail
@@ -41,11 +41,11 @@ def _done(kind: str, text: str = "", *, playing: tuple[int, str, bytes] | None =
 
 def _open_dialog(name: str, ids: list[int] | None = None) -> None:
     """Keep a dialog open across reruns until OK, Cancel or its close button."""
-    st.session_state["vm_dialog"] = (name, list(ids or []))
+    open_dialog("vm_dialog", name, list(ids or []))
 
 
 def _close_dialog() -> None:
-    st.session_state.pop("vm_dialog", None)
+    close_dialog("vm_dialog")
 
 
 def _plural(n: int) -> str:
@@ -295,6 +295,4 @@ with st.container(horizontal=True, key="vm_actions"):
         _open_dialog("options")
 
 DIALOGS = {"delete": confirm_delete, "forward": forward_dialog, "options": options_dialog}
-if "vm_dialog" in st.session_state:
-    name, ids = st.session_state["vm_dialog"]
-    DIALOGS[name](ids)
+show_dialog("vm_dialog", DIALOGS)

