@@ -73,7 +73,7 @@ def simulate_cmd(
             options=Options(days=days, calls_per_user_day=calls_per_user_day),
             progress=_progress_bar(),
         )
-    except ValueError as exc:  # e.g. too few extensions: nothing was written
+    except ValueError as exc:  # e.g. too few extensions for a new organisation, refused before any write
         store.close()
         if created:  # leave no empty database behind
             for leftover in (Path(db), Path(f"{db}.wal")):
