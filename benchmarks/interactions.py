@@ -1,0 +1,542 @@
+"""Portal speed as a user feels it: a fixed tour of 30 interactions in Chromium, against a floor.
+
+Run: .venv/bin/python benchmarks/interactions.py [--calls N] [--tours 3] [--db PATH]
+
+Builds (once, kept under data/bench/) a store of about N calls (default 1M) with `fvkit simulate`,
+serves it with `fvkit serve`, and drives Debian's Chromium through the same 30 interactions on
+every screen, in a fresh browser session per tour. Each interaction is timed from the click until
+the page is idle: the script run the click started has finished (Streamlit's `script_finished`
+message on the page's websocket), the element the interaction changes is there, and the app reports
+`notRunning`. In the same run, a bare Streamlit app (benchmarks/floor_app.py, one button that
+reruns) is timed the same way, 30 clicks per tour: no interaction can be faster than that floor.
+
+It prints each interaction's median over the tours, p50 and p95 over every timing, the floor, the
+first page load and sign-in to first screen, and last `ratio: X.XX` = portal p50 / floor p50.
+An interaction whose control is missing (the pages change) prints "skipped: why" and the tour goes on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from playwright.sync_api import Browser, Locator, Page, WebSocket, expect, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))  # run as a script: the repo's packages, not an installed copy
+
+from fvkit.domain.screens import Screen  # noqa: E402
+from tests.e2e.portal import free_port, serve  # noqa: E402
+
+PASSWORD = "benchmark-pw"  # noqa: S105  # a throwaway store built here
+USER = "7101"  # the operator: every privilege, every screen
+USERS = 183  # users of a 200-extension organisation
+WEEKDAY_SHARE = 0.74  # traffic on a calendar day relative to a weekday
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+PAGER = re.compile(r"^\d+-\d+ of \d+$|^0 of 0$")
+MONTH = re.compile(r"^(January|February|March|April|May|June|July|August|September|October|November|December) \d{4}$")
+FIND_MS = 5_000  # a control that is not there within this is missing, not slow
+DONE_MS = 60_000  # an interaction that takes longer than this failed
+ROW_PX = 35  # st.dataframe's row height; its header row has the same
+#: resolves once the browser painted what the last run drew (two animation frames)
+PAINTED = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(null))))"
+FIRST_CELL = '[data-testid="stDataFrame"] td#glide-cell-1-0'  # the list's first row, once drawn
+FINISHED = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY}
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+class Skip(Exception):
+    """An interaction that cannot be done on the page as it is: say why, go on with the tour."""
+
+
+# --- the store and the servers ------------------------------------------------------------
+
+
+def build(path: Path, calls: int) -> None:
+    """Simulate a store of about `calls` calls ending today, as a user would: `fvkit simulate`."""
+    if path.exists():
+        return
+    days = 365 if calls >= 100_000 else 30
+    per_day = calls / days / USERS / WEEKDAY_SHARE
+    start = time.strftime("%Y-%m-%d", time.gmtime(time.time() - days * 86_400))
+    partial = path.with_name(path.stem + ".partial.duckdb")
+    partial.unlink(missing_ok=True)
+    began = time.perf_counter()
+    cmd = [sys.executable, "-m", "fvkit.cli", "simulate", "--db", str(partial), "--seed", "7", "--extensions", "200"]
+    cmd += ["--days", str(days), "--start", start, "--calls-per-user-day", f"{per_day:.3f}", "--password", PASSWORD]
+    subprocess.run(
+        cmd,
+        cwd=REPO,
+        check=True,
+    )
+    partial.rename(path)
+    print(f"built {path} in {time.perf_counter() - began:.0f} s", flush=True)
+
+
+@contextmanager
+def serve_floor(log: Path) -> Iterator[str]:
+    """Serve benchmarks/floor_app.py with `streamlit run`, the portal's flags; yield its URL."""
+    port = free_port()
+    cmd = [sys.executable, "-m", "streamlit", "run", str(REPO / "benchmarks" / "floor_app.py")]
+    cmd += ["--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port)]
+    cmd += ["--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+    with log.open("wb") as out:
+        proc = subprocess.Popen(cmd, cwd=REPO, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            url = f"http://127.0.0.1:{port}"
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as resp:  # noqa: S310
+                        if resp.read().strip() == b"ok":
+                            break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        raise RuntimeError("the floor app did not start") from None
+                    time.sleep(0.1)
+            yield url
+        finally:
+            proc.terminate()
+            proc.wait(timeout=15)
+
+
+# --- one browser tab, and how an interaction is timed ---------------------------------------
+
+
+class Tab:
+    """A page of one Streamlit session that counts the script runs its server finished."""
+
+    def __init__(self, browser: Browser) -> None:
+        self.context = browser.new_context(viewport={"width": 1400, "height": 1800})
+        self.page = self.context.new_page()
+        self.finished = 0
+        self.page.on("websocket", self._socket)
+
+    def _socket(self, ws: WebSocket) -> None:
+        if ws.url.endswith("/_stcore/stream"):
+            ws.on("framereceived", self._frame)
+
+    def _frame(self, payload: str | bytes) -> None:
+        if isinstance(payload, bytes):
+            msg = ForwardMsg.FromString(payload)
+            if msg.WhichOneof("type") == "script_finished" and msg.script_finished in FINISHED:
+                self.finished += 1
+
+    def timed(self, act: Callable[[], object], ready: Callable[[], object] | None = None) -> float:
+        """Do `act`; return the milliseconds until its run finished, `ready` held and the app is idle."""
+        before = self.finished
+        began = time.perf_counter()
+        act()
+        deadline = began + DONE_MS / 1000
+        while self.finished <= before:
+            if time.perf_counter() > deadline:
+                raise Skip(f"no script run finished within {DONE_MS // 1000} s")
+            self.page.wait_for_timeout(2)
+        if ready is not None:
+            ready()
+        self.page.locator(IDLE).wait_for(timeout=DONE_MS)
+        self.page.evaluate(PAINTED)
+        return (time.perf_counter() - began) * 1000
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def found(locator: Locator, what: str, state: Literal["attached", "visible"] = "visible") -> Locator:
+    """Return the first match of `locator` once there, or skip saying `what` is missing."""
+    first = locator.first
+    try:
+        first.wait_for(state=state, timeout=FIND_MS)
+    except PlaywrightError:
+        raise Skip(f"no {what} on the page") from None
+    return first
+
+
+def dialog(page: Page) -> Locator:
+    return page.get_by_role("dialog")
+
+
+# --- the tour ------------------------------------------------------------------------------
+
+#: a step gets the tab, does its untimed preparation, and returns (act, ready) for the timing
+Prepare = Callable[[Tab], tuple[Callable[[], object], Callable[[], object]]]
+
+
+def open_screen(screen: Screen, ready: Callable[[Page], object]) -> Prepare:
+    """Open a screen from the sidebar menu; ready when `ready(page)` holds."""
+
+    def prepare(tab: Tab) -> tuple[Callable[[], object], Callable[[], object]]:
+        page = tab.page
+        links = page.get_by_test_id("stSidebarNavLink").filter(has_text=re.compile(f"^\\W*{screen.value}$"))
+        if not links.count() and page.get_by_test_id("stSidebarNavViewButton").count():
+            page.get_by_test_id("stSidebarNavViewButton").click()  # "View more": not part of the timing
+        link = found(links, f"menu entry '{screen.value}'")
+        return link.click, lambda: ready(page)
+
+    return prepare
+
+
+def pick_other(label: str, *, nonzero: bool = False, then: Callable[[Page], object] | None = None) -> Prepare:
+    """Pick another option in the select box `label`; ready when the box shows it (and `then` holds)."""
+
+    def prepare(tab: Tab) -> tuple[Callable[[], object], Callable[[], object]]:
+        page = tab.page
+        box = found(page.get_by_role("combobox", name=re.compile(f"^{re.escape(label)}")), f"'{label}' select box")
+        current = box.input_value()
+        box.click()
+        options = page.get_by_role("option")
+        found(options, f"options of '{label}'")
+        texts = [t.strip() for t in options.all_inner_texts()]
+        others = [t for t in texts if t != current and not (nonzero and re.search(r"\(0\)$", t))]
+        if not others:
+            page.keyboard.press("Escape")
+            raise Skip(f"'{label}' offers nothing but '{current}'")
+        choice = options.filter(has_text=re.compile(f"^{re.escape(others[0])}$")).first
+
+        def ready() -> None:
+            expect(box).not_to_have_value(current, timeout=DONE_MS)
+            if then is not None:
+                then(page)
+
+        return choice.click, ready
+
+    return prepare
+
+
+def page_forward(tab: Tab) -> tuple[Callable[[], object], Callable[[], object]]:
+    """Click the pager's ▶; ready when the pager text moved on."""
+    page = tab.page
+    pager = found(page.get_by_text(PAGER), "pager ('1-25 of N')")
+    before = pager.inner_text()
+    button = found(page.get_by_role("button", name="▶", exact=True), "▶ button")
+    if button.is_disabled():
+        raise Skip(f"one page only ({before})")
+
+    def ready() -> None:
+        expect(page.get_by_text(PAGER).first).not_to_have_text(before, timeout=DONE_MS)
+        listed(page)
+
+    return button.click, ready
+
+
+def select_first_row(enabled: str) -> Prepare:
+    """Tick the first row of the list (drawn on the grid's canvas); ready when `enabled` is enabled."""
+
+    def prepare(tab: Tab) -> tuple[Callable[[], object], Callable[[], object]]:
+        page = tab.page
+        table = found(page.get_by_test_id("stDataFrame"), "list")
+        found(table.locator("td#glide-cell-1-0"), "row in the list", "attached")
+        box = table.bounding_box()
+        if box is None:
+            raise Skip("the list is not drawn")
+        button = page.get_by_role("button", name=re.compile(re.escape(enabled))).first
+
+        def act() -> None:
+            page.mouse.click(box["x"] + 16, box["y"] + ROW_PX * 1.5)
+
+        return act, lambda: expect(button).to_be_enabled(timeout=DONE_MS)
+
+    return prepare
+
+
+def click(name: str, ready: Callable[[Page], object], *, in_dialog: bool = False) -> Prepare:
+    """Click the button whose label contains `name`; ready when `ready(page)` holds."""
+
+    def prepare(tab: Tab) -> tuple[Callable[[], object], Callable[[], object]]:
+        page = tab.page
+        scope = dialog(page) if in_dialog else page
+        button = found(scope.get_by_role("button", name=re.compile(re.escape(name))), f"'{name}' button")
+        if button.is_disabled():
+            raise Skip(f"'{name}' is disabled")
+        return button.click, lambda: ready(page)
+
+    return prepare
+
+
+def add_attendee(tab: Tab) -> tuple[Callable[[], object], Callable[[], object]]:
+    """Type an attendee into the open Conference event dialog (untimed), then time Add Attendee."""
+    page = tab.page
+    box = dialog(page)
+    email = found(box.get_by_role("textbox", name="Email"), "attendee 'Email' box")
+    name = found(box.get_by_role("textbox", name="Display name"), "attendee 'Display name' box")
+    guest = f"Bench Guest {int(time.time() * 1000) % 100_000}"
+    email.fill("bench.guest@example.com")
+    name.fill(guest)
+    tab.timed(lambda: name.press("Tab"))  # commits the typing: a rerun of its own
+    add = found(box.get_by_role("button", name="Add Attendee"), "'Add Attendee' button")
+    return add.click, lambda: expect(box.get_by_text(guest)).to_be_visible(timeout=DONE_MS)
+
+
+def calendar(page: Page, selector: str) -> Locator:
+    return page.frame_locator('[data-testid="stCustomComponentV1"]').first.locator(selector)
+
+
+def dialog_gone(page: Page) -> None:
+    expect(dialog(page)).to_have_count(0, timeout=DONE_MS)
+
+
+def close_dialog(tab: Tab) -> tuple[Callable[[], object], Callable[[], object]]:
+    """Close the open dialog with its ✕; ready when it is gone."""
+    close = found(dialog(tab.page).get_by_role("button", name="Close"), "dialog close button")
+    return close.click, lambda: dialog_gone(tab.page)
+
+
+def next_month(tab: Tab) -> tuple[Callable[[], object], Callable[[], object]]:
+    """Click the calendar's next-month ▶; ready when the month name changed."""
+    page = tab.page
+    month = found(page.get_by_text(MONTH), "month name")
+    before = month.inner_text()
+    button = found(page.get_by_role("button", name="▶", exact=True), "next-month ▶ button")
+    return button.click, lambda: expect(page.get_by_text(MONTH).first).not_to_have_text(before, timeout=DONE_MS)
+
+
+def segment(name: str, ready: Callable[[Page], Locator] | None = None) -> Prepare:
+    """Click a segmented control's option `name` (the first one not chosen if `name` is empty)."""
+
+    def prepare(tab: Tab) -> tuple[Callable[[], object], Callable[[], object]]:
+        page = tab.page
+        if name:
+            option = found(page.get_by_role("radio", name=name, exact=True), f"'{name}' option")
+        else:
+            option = found(page.get_by_role("radio", checked=False), "segmented control option")
+        label = option.inner_text().strip()
+
+        def done() -> None:
+            expect(page.get_by_role("radio", name=label, exact=True).first).to_be_checked(timeout=DONE_MS)
+            if ready is not None:
+                expect(ready(page).first).to_be_visible(timeout=DONE_MS)
+
+        return option.click, done
+
+    return prepare
+
+
+def visible(make: Callable[[Page], Locator]) -> Callable[[Page], object]:
+    return lambda page: expect(make(page).first).to_be_visible(timeout=DONE_MS)
+
+
+def in_dialog(text: str) -> Callable[[Page], object]:
+    return visible(lambda page: dialog(page).get_by_text(text))
+
+
+def listed(page: Page) -> None:
+    """Wait until the list's first row is drawn (the grid draws after the run's last message)."""
+    expect(page.locator(FIRST_CELL).first).to_be_attached(timeout=DONE_MS)
+
+
+def paged_list(page: Page) -> None:
+    expect(page.get_by_text(PAGER).first).to_be_visible(timeout=DONE_MS)
+    listed(page)
+
+
+TOUR: list[tuple[str, Prepare]] = [
+    ("Call History: open", open_screen(Screen.CALL_HISTORY, paged_list)),
+    ("Call History: Direction filter", pick_other("Direction", then=listed)),
+    ("Call History: page forward", page_forward),
+    ("Call History: select a call", select_first_row("Details")),
+    ("Call History: open call details", click("Details", visible(lambda p: dialog(p).locator(".main-svg")))),
+    ("Call History: close call details", close_dialog),
+    ("Voicemail: open", open_screen(Screen.VOICEMAIL, listed)),
+    ("Voicemail: Show filter", pick_other("Show", nonzero=True, then=listed)),
+    ("Voicemail: select a message", select_first_row("Play")),
+    ("Voicemail: play", click("Play", visible(lambda p: p.get_by_test_id("stAudio")))),
+    ("Voicemail: open Voicemail Options", click("Voicemail Options", in_dialog("Greeting"))),
+    ("Voicemail: save Voicemail Options", click("OK", dialog_gone, in_dialog=True)),
+    ("Contact: open", open_screen(Screen.CONTACT, visible(lambda p: p.get_by_role("combobox", name="Sort By")))),
+    ("Contact: Sort By", pick_other("Sort By")),
+    ("Call Handling: open", open_screen(Screen.CALL_HANDLING, visible(lambda p: p.get_by_text("Do not disturb")))),
+    ("Call Handling: status to configure", pick_other("Configure how to handle calls")),
+    ("Call Recording: open", open_screen(Screen.CALL_RECORDING, paged_list)),
+    ("Call Recording: page forward", page_forward),
+    ("Conference: open", open_screen(Screen.CONFERENCE, visible(lambda p: calendar(p, ".fc-daygrid-day")))),
+    ("Conference: next month", next_month),
+    ("Conference: open New event", click("New event", in_dialog("Conference event"))),
+    ("Conference: Add Attendee", add_attendee),
+    ("Conference: cancel New event", click("Cancel", dialog_gone, in_dialog=True)),
+    ("Reminder: open", open_screen(Screen.REMINDER, visible(lambda p: calendar(p, ".fc-dayGridMonth-view")))),
+    ("Reminder: Week view", segment("Week", lambda p: calendar(p, ".fc-timeGridWeek-view"))),
+    ("Fax: open", open_screen(Screen.FAX, visible(lambda p: p.get_by_role("radio", name="Sent", exact=True)))),
+    ("Fax: Sent", segment("Sent")),
+    (
+        "Device: open",
+        open_screen(Screen.DEVICE, visible(lambda p: p.get_by_role("button", name=re.compile("Activation")))),
+    ),
+    (
+        "Preferences: open",
+        open_screen(Screen.PREFERENCES, visible(lambda p: p.get_by_role("button", name=re.compile("PIN")))),
+    ),
+    (
+        "Analytics: open",
+        open_screen(Screen.ANALYTICS, visible(lambda p: p.locator('[data-testid="stPlotlyChart"] .main-svg'))),
+    ),
+]
+
+
+@dataclass
+class Results:
+    """Timings in milliseconds by interaction, and why interactions were skipped."""
+
+    times: dict[str, list[float]] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)
+
+    def add(self, name: str, ms: float) -> None:
+        self.times.setdefault(name, []).append(ms)
+
+    def all(self) -> list[float]:
+        return [ms for values in self.times.values() for ms in values]
+
+
+def recover(tab: Tab) -> None:
+    """After a skipped step: close any dialog or menu so that the tour can go on."""
+    page = tab.page
+    for _ in range(2):
+        if dialog(page).count():
+            page.keyboard.press("Escape")
+            page.wait_for_timeout(300)
+    page.keyboard.press("Escape")
+    page.locator(IDLE).wait_for(timeout=DONE_MS)
+
+
+def sign_in(tab: Tab, url: str, portal: Results) -> None:
+    """Open the portal, sign in; time the first page load and sign-in to the first screen."""
+    page = tab.page
+    began = time.perf_counter()
+    page.goto(f"{url}/")
+    login = page.get_by_role("button", name="Login")
+    login.wait_for(timeout=DONE_MS)
+    page.locator(IDLE).wait_for(timeout=DONE_MS)
+    portal.add("first page load", (time.perf_counter() - began) * 1000)
+    page.get_by_role("textbox", name="Extension").fill(USER)
+    page.get_by_role("textbox", name="Password").fill(PASSWORD)
+    menu = page.get_by_test_id("stSidebarNavLink")
+    portal.add("sign-in to first screen", tab.timed(login.click, lambda: menu.first.wait_for(timeout=DONE_MS)))
+
+
+def tour(browser: Browser, url: str, results: Results, number: int) -> None:
+    """Sign in in a fresh session and do every interaction of the tour once."""
+    tab = Tab(browser)
+    try:
+        sign_in(tab, url, results)
+        for name, prepare in TOUR:
+            try:
+                act, ready = prepare(tab)
+                ms = tab.timed(act, ready)
+            except (Skip, PlaywrightError, AssertionError) as err:
+                reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+                results.skipped[name] = reason
+                print(f"  tour {number}: skipped: {name}: {reason}", flush=True)
+                recover(tab)
+                continue
+            results.add(name, ms)
+    finally:
+        tab.close()
+
+
+def floor(browser: Browser, url: str, results: Results, clicks: int) -> None:
+    """Click the bare app's Rerun button `clicks` times, timed as the tour's interactions."""
+    tab = Tab(browser)
+    try:
+        page = tab.page
+        page.goto(url)
+        button = page.get_by_role("button", name="Rerun")
+        button.wait_for(timeout=DONE_MS)
+        page.locator(IDLE).wait_for(timeout=DONE_MS)
+        for n in range(1, clicks + 1):
+            shows = page.get_by_text(f"Clicks: {n}", exact=True)
+            results.add("floor", tab.timed(button.click, lambda s=shows: s.wait_for(timeout=DONE_MS)))  # type: ignore[misc]
+    finally:
+        tab.close()
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Return the q-th percentile (0-100) of `values`, nearest rank."""
+    ranked = sorted(values)
+    return ranked[max(0, min(len(ranked) - 1, round(q / 100 * len(ranked) + 0.5) - 1))]
+
+
+def report(portal: Results, bare: Results, tours: int) -> None:
+    """Print the table, the summary and the closing ratio line."""
+    print(f"\n| interaction | median ms over {tours} tours | each tour |")
+    print("|---|---:|---|")
+    for name, _ in TOUR:
+        values = portal.times.get(name, [])
+        if values:
+            each = ", ".join(f"{v:.0f}" for v in values)
+            print(f"| {name} | {statistics.median(values):.0f} | {each} |")
+        else:
+            print(f"| {name} | skipped: {portal.skipped.get(name, 'not run')} | |")
+    for name in ("first page load", "sign-in to first screen"):
+        values = portal.times.get(name, [])
+        if values:
+            each = ", ".join(f"{v:.0f}" for v in values)
+            print(f"| {name} | {statistics.median(values):.0f} | {each} |")
+    timings = [ms for name, _ in TOUR for ms in portal.times.get(name, [])]
+    floor_ms = bare.times.get("floor", [])
+    if not timings or not floor_ms:
+        print("ratio: nan (nothing was timed)")
+        return
+    medians = {name: statistics.median(portal.times[name]) for name, _ in TOUR if name in portal.times}
+    slow = sorted((m, n) for n, m in medians.items() if m > 1000)
+    print(f"\ninteractions timed: {len(timings)} ({len(medians)} of {len(TOUR)} kinds)")
+    print(f"portal: p50 {percentile(timings, 50):.0f} ms, p95 {percentile(timings, 95):.0f} ms")
+    print(f"floor (bare Streamlit rerun): p50 {percentile(floor_ms, 50):.0f} ms, p95 {percentile(floor_ms, 95):.0f} ms")
+    print(f"p95 ratio: {percentile(timings, 95) / percentile(floor_ms, 50):.2f}")
+    print(f"over 1 s median: {len(slow)}" + "".join(f"\n  {n}: {m:.0f} ms" for m, n in reversed(slow)))
+    print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
+    print(f"ratio: {percentile(timings, 50) / percentile(floor_ms, 50):.2f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--calls", type=int, default=1_000_000, help="calls in the store (default 1M)")
+    parser.add_argument("--tours", type=int, default=3, help="tours of the 30 interactions (default 3)")
+    parser.add_argument("--db", type=Path, help="the store (default: data/bench/interactions-<calls>.duckdb)")
+    args = parser.parse_args()
+    bench = REPO / "data" / "bench"
+    bench.mkdir(parents=True, exist_ok=True)
+    db = args.db or bench / f"interactions-{args.calls // 1000}k.duckdb"
+    if args.calls == 1_000_000 and args.db is None:
+        db = bench / "interactions-1M.duckdb"
+    build(db, args.calls)
+    print(f"store {db}; load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
+    portal, bare = Results(), Results()
+    with (
+        serve(db, bench / "interactions-portal.log", timeout=120) as url,
+        serve_floor(bench / "interactions-floor.log") as floor_url,
+        sync_playwright() as p,
+    ):
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        for n in range(1, args.tours + 1):  # the floor between the tours: both see the same load
+            began = time.perf_counter()
+            tour(browser, url, portal, n)
+            floor(browser, floor_url, bare, len(TOUR))
+            print(f"tour {n} done in {time.perf_counter() - began:.0f} s", flush=True)
+        browser.close()
+    report(portal, bare, args.tours)
+
+
+if __name__ == "__main__":
+    main()
