@@ -97,14 +97,14 @@ def build(path: Path, calls: int) -> None:
 
 
 @contextmanager
-def serve_floor(log: Path) -> Iterator[str]:
+def serve_floor(log: Path, env: dict[str, str]) -> Iterator[str]:
     """Serve benchmarks/floor_app.py with `streamlit run`, the portal's flags; yield its URL."""
     port = free_port()
     cmd = [sys.executable, "-m", "streamlit", "run", str(REPO / "benchmarks" / "floor_app.py")]
     cmd += ["--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port)]
     cmd += ["--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
     with log.open("wb") as out:
-        proc = subprocess.Popen(cmd, cwd=REPO, stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
         try:
             url = f"http://127.0.0.1:{port}"
             deadline = time.monotonic() + 30
@@ -133,6 +133,10 @@ class Tab:
         self.context = browser.new_context(viewport={"width": 1400, "height": 1800})
         self.page = self.context.new_page()
         self.finished = 0
+        self.finished_at = 0.0  # perf_counter() when the last run's script_finished arrived
+        self.received = 0  # bytes the server sent on the websocket
+        self.last = (0.0, 0)  # the last timing: ms from the click to script_finished, bytes received
+        self.window = (0.0, 0.0)  # the last timing's click and end, wall-clock seconds
         self.page.on("websocket", self._socket)
 
     def _socket(self, ws: WebSocket) -> None:
@@ -141,13 +145,16 @@ class Tab:
 
     def _frame(self, payload: str | bytes) -> None:
         if isinstance(payload, bytes):
+            self.received += len(payload)
             msg = ForwardMsg.FromString(payload)
             if msg.WhichOneof("type") == "script_finished" and msg.script_finished in FINISHED:
                 self.finished += 1
+                self.finished_at = time.perf_counter()
 
     def timed(self, act: Callable[[], object], ready: Callable[[], object] | None = None) -> float:
         """Do `act`; return the milliseconds until its run finished, `ready` held and the app is idle."""
-        before = self.finished
+        before, received = self.finished, self.received
+        clicked = time.time()
         began = time.perf_counter()
         act()
         deadline = began + DONE_MS / 1000
@@ -159,6 +166,8 @@ class Tab:
             ready()
         self.page.locator(IDLE).wait_for(timeout=DONE_MS)
         self.page.evaluate(PAINTED)
+        self.last = ((self.finished_at - began) * 1000, self.received - received)
+        self.window = (clicked, time.time())
         return (time.perf_counter() - began) * 1000
 
     def close(self) -> None:
@@ -400,10 +409,26 @@ class Results:
     """Timings in milliseconds by interaction, and why interactions were skipped."""
 
     times: dict[str, list[float]] = field(default_factory=dict)
+    to_end: dict[str, list[float]] = field(default_factory=dict)  # click to the run's script_finished
+    kib: dict[str, list[float]] = field(default_factory=dict)  # websocket KiB the server sent
+    windows: list[tuple[str, float, float]] = field(default_factory=list)  # name, click, end (wall clock)
     skipped: dict[str, str] = field(default_factory=dict)
 
-    def add(self, name: str, ms: float) -> None:
+    def add(self, name: str, ms: float, tab: Tab | None = None) -> None:
         self.times.setdefault(name, []).append(ms)
+        if tab is not None:
+            self.to_end.setdefault(name, []).append(tab.last[0])
+            self.kib.setdefault(name, []).append(tab.last[1] / 1024)
+            self.windows.append((name, *tab.window))
+
+    def script_ms(self, log: Path) -> dict[str, list[float]]:
+        """Return, per interaction, the server's script-run milliseconds inside each of its timings."""
+        runs = [tuple(map(float, line.split())) for line in log.read_text().splitlines()] if log.exists() else []
+        spent: dict[str, list[float]] = {}
+        for name, clicked, ended in self.windows:
+            inside = sum(ms for start, _, ms in runs if clicked - 0.002 <= start <= ended)
+            spent.setdefault(name, []).append(inside)
+        return spent
 
     def all(self) -> list[float]:
         return [ms for values in self.times.values() for ms in values]
@@ -420,55 +445,58 @@ def recover(tab: Tab) -> None:
     page.locator(IDLE).wait_for(timeout=DONE_MS)
 
 
-def sign_in(tab: Tab, url: str, portal: Results) -> None:
-    """Open the portal, sign in; time the first page load and sign-in to the first screen."""
+def sign_in(tab: Tab, url: str, portal: Results | None = None) -> None:
+    """Open the portal and sign in; into `portal`, time the first page load and sign-in to the first screen."""
     page = tab.page
     began = time.perf_counter()
     page.goto(f"{url}/")
     login = page.get_by_role("button", name="Login")
     login.wait_for(timeout=DONE_MS)
     page.locator(IDLE).wait_for(timeout=DONE_MS)
-    portal.add("first page load", (time.perf_counter() - began) * 1000)
+    loaded = (time.perf_counter() - began) * 1000
     page.get_by_role("textbox", name="Extension").fill(USER)
     page.get_by_role("textbox", name="Password").fill(PASSWORD)
     menu = page.get_by_test_id("stSidebarNavLink")
-    portal.add("sign-in to first screen", tab.timed(login.click, lambda: menu.first.wait_for(timeout=DONE_MS)))
+    signed_in = tab.timed(login.click, lambda: menu.first.wait_for(timeout=DONE_MS))
+    if portal is not None:
+        portal.add("first page load", loaded)
+        portal.add("sign-in to first screen", signed_in, tab)
 
 
-def tour(browser: Browser, url: str, results: Results, number: int) -> None:
-    """Sign in in a fresh session and do every interaction of the tour once."""
-    tab = Tab(browser)
-    try:
-        sign_in(tab, url, results)
-        for name, prepare in TOUR:
-            try:
-                act, ready = prepare(tab)
-                ms = tab.timed(act, ready)
-            except (Skip, PlaywrightError, AssertionError) as err:
-                reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-                results.skipped[name] = reason
-                print(f"  tour {number}: skipped: {name}: {reason}", flush=True)
-                recover(tab)
-                continue
-            results.add(name, ms)
-    finally:
-        tab.close()
+def tour(tab: Tab, results: Results, number: int) -> None:
+    """Do every interaction of the tour once in the signed-in `tab`."""
+    for name, prepare in TOUR:
+        try:
+            act, ready = prepare(tab)
+            ms = tab.timed(act, ready)
+        except (Skip, PlaywrightError, AssertionError) as err:
+            reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+            results.skipped[name] = reason
+            print(f"  tour {number}: skipped: {name}: {reason}", flush=True)
+            recover(tab)
+            continue
+        results.add(name, ms, tab)
 
 
-def floor(browser: Browser, url: str, results: Results, clicks: int) -> None:
+def floor(tab: Tab, url: str, results: Results, clicks: int) -> None:
     """Click the bare app's Rerun button `clicks` times, timed as the tour's interactions."""
-    tab = Tab(browser)
-    try:
-        page = tab.page
+    page = tab.page
+    if not page.url.startswith(url):
         page.goto(url)
-        button = page.get_by_role("button", name="Rerun")
-        button.wait_for(timeout=DONE_MS)
-        page.locator(IDLE).wait_for(timeout=DONE_MS)
-        for n in range(1, clicks + 1):
-            shows = page.get_by_text(f"Clicks: {n}", exact=True)
-            results.add("floor", tab.timed(button.click, lambda s=shows: s.wait_for(timeout=DONE_MS)))  # type: ignore[misc]
-    finally:
-        tab.close()
+    button = page.get_by_role("button", name="Rerun")
+    button.wait_for(timeout=DONE_MS)
+    page.locator(IDLE).wait_for(timeout=DONE_MS)
+    done = int(page.get_by_text(re.compile(r"^Clicks: \d+$")).inner_text().split()[1])
+    for n in range(done + 1, done + clicks + 1):
+        shows = page.get_by_text(f"Clicks: {n}", exact=True)
+        results.add("floor", tab.timed(button.click, lambda s=shows: s.wait_for(timeout=DONE_MS)), tab)  # type: ignore[misc]
+
+
+def fresh_session(browser: Browser, url: str) -> Tab:
+    """Return a new signed-in browser session (its first use of every screen is in the tour)."""
+    tab = Tab(browser)
+    sign_in(tab, url)
+    return tab
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -477,22 +505,28 @@ def percentile(values: list[float], q: float) -> float:
     return ranked[max(0, min(len(ranked) - 1, round(q / 100 * len(ranked) + 0.5) - 1))]
 
 
-def report(portal: Results, bare: Results, tours: int) -> None:
+def report(
+    portal: Results, bare: Results, tours: int, script: dict[str, list[float]], floor_script: dict[str, list[float]]
+) -> None:
     """Print the table, the summary and the closing ratio line."""
-    print(f"\n| interaction | median ms over {tours} tours | each tour |")
-    print("|---|---:|---|")
-    for name, _ in TOUR:
-        values = portal.times.get(name, [])
-        if values:
-            each = ", ".join(f"{v:.0f}" for v in values)
-            print(f"| {name} | {statistics.median(values):.0f} | {each} |")
-        else:
-            print(f"| {name} | skipped: {portal.skipped.get(name, 'not run')} | |")
-    for name in ("first page load", "sign-in to first screen"):
-        values = portal.times.get(name, [])
-        if values:
-            each = ", ".join(f"{v:.0f}" for v in values)
-            print(f"| {name} | {statistics.median(values):.0f} | {each} |")
+    print(
+        f"\n| interaction | median ms, {tours} tours | each tour | to script end ms | after it ms | KiB | script ms |"
+    )
+    print("|---|---:|---|---:|---:|---:|---:|")
+    for name in [*(n for n, _ in TOUR), "first page load", "sign-in to first screen", "floor"]:
+        values = (bare if name == "floor" else portal).times.get(name, [])
+        if not values:
+            print(f"| {name} | skipped: {portal.skipped.get(name, 'not run')} | | | | | |")
+            continue
+        each = ", ".join(f"{v:.0f}" for v in values) if len(values) <= 5 else f"{len(values)} clicks"
+        median = statistics.median(values)
+        to_end = (bare if name == "floor" else portal).to_end.get(name)
+        kib = (bare if name == "floor" else portal).kib.get(name)
+        split = f"{statistics.median(to_end):.0f} | {median - statistics.median(to_end):.0f}" if to_end else " | "
+        size = f"{statistics.median(kib):.0f}" if kib else ""
+        ran = (floor_script if name == "floor" else script).get(name)
+        server = f"{statistics.median(ran):.0f}" if ran else ""
+        print(f"| {name} | {median:.0f} | {each} | {split} | {size} | {server} |")
     timings = [ms for name, _ in TOUR for ms in portal.times.get(name, [])]
     floor_ms = bare.times.get("floor", [])
     if not timings or not floor_ms:
@@ -513,6 +547,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=1_000_000, help="calls in the store (default 1M)")
     parser.add_argument("--tours", type=int, default=3, help="tours of the 30 interactions (default 3)")
+    parser.add_argument("--fresh", action="store_true", help="a new browser session for each tour")
     parser.add_argument("--db", type=Path, help="the store (default: data/bench/interactions-<calls>.duckdb)")
     args = parser.parse_args()
     bench = REPO / "data" / "bench"
@@ -523,19 +558,34 @@ def main() -> None:
     build(db, args.calls)
     print(f"store {db}; load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
     portal, bare = Results(), Results()
+    runs, floor_runs = bench / "interactions-runs.log", bench / "interactions-floor-runs.log"
+    runs.unlink(missing_ok=True)
+    floor_runs.unlink(missing_ok=True)
+    path = os.pathsep.join([str(REPO / "benchmarks" / "server_timing"), str(REPO)])
+    env = {**os.environ, "PYTHONPATH": path, "FVKIT_BENCH_RUNS": str(runs)}
     with (
-        serve(db, bench / "interactions-portal.log", timeout=120) as url,
-        serve_floor(bench / "interactions-floor.log") as floor_url,
+        serve(db, bench / "interactions-portal.log", env=env, timeout=120) as url,
+        serve_floor(bench / "interactions-floor.log", {**env, "FVKIT_BENCH_RUNS": str(floor_runs)}) as floor_url,
         sync_playwright() as p,
     ):
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        # one browser session for every tour, as a user works: tour 1 also pays each screen's first use
+        # (the grid's and plotly's code loading); sign-in is timed in a fresh session per tour
+        tab, floor_tab = Tab(browser), Tab(browser)
+        sign_in(tab, url)
         for n in range(1, args.tours + 1):  # the floor between the tours: both see the same load
             began = time.perf_counter()
-            tour(browser, url, portal, n)
-            floor(browser, floor_url, bare, len(TOUR))
+            fresh = Tab(browser)
+            sign_in(fresh, url, portal)
+            fresh.close()
+            touring = fresh_session(browser, url) if args.fresh else tab
+            tour(touring, portal, n)
+            if touring is not tab:
+                touring.close()
+            floor(floor_tab, floor_url, bare, len(TOUR))
             print(f"tour {n} done in {time.perf_counter() - began:.0f} s", flush=True)
         browser.close()
-    report(portal, bare, args.tours)
+    report(portal, bare, args.tours, portal.script_ms(runs), bare.script_ms(floor_runs))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,37 @@
+"""Log how long each Streamlit script run takes in a served portal (benchmarks/interactions.py only).
+
+benchmarks/interactions.py puts this folder first on the served portal's PYTHONPATH and names a log
+file in $FVKIT_BENCH_RUNS; Python imports this module at start-up, and every script run (reruns that
+st.rerun() starts included) then appends "start end ms" (wall-clock seconds, run milliseconds).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from typing import Any
+
+_LOG = os.environ.get("FVKIT_BENCH_RUNS")
+
+if _LOG:
+    _PATH: str = _LOG
+    from streamlit.runtime.scriptrunner import script_runner
+
+    _original = script_runner.ScriptRunner._run_script
+    _depth = threading.local()
+
+    def _run_script(self: Any, rerun_data: Any) -> None:
+        depth = getattr(_depth, "n", 0)
+        _depth.n = depth + 1
+        wall, began = time.time(), time.perf_counter()
+        try:
+            _original(self, rerun_data)
+        finally:
+            _depth.n = depth
+            if depth == 0:  # a rerun st.rerun() started runs inside: count the outer run once
+                ms = (time.perf_counter() - began) * 1000
+                with open(_PATH, "a", encoding="utf-8") as log:
+                    log.write(f"{wall:.4f} {time.time():.4f} {ms:.1f}\n")
+
+    script_runner.ScriptRunner._run_script = _run_script  # type: ignore[method-assign]
