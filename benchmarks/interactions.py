@@ -133,9 +133,10 @@ class Tab:
         self.context = browser.new_context(viewport={"width": 1400, "height": 1800})
         self.page = self.context.new_page()
         self.finished = 0
+        self.runs = 0  # script runs the server ended, those st.rerun() cut short included
         self.finished_at = 0.0  # perf_counter() when the last run's script_finished arrived
         self.received = 0  # bytes the server sent on the websocket
-        self.last = (0.0, 0)  # the last timing: ms from the click to script_finished, bytes received
+        self.last = (0.0, 0, 0)  # the last timing: ms from the click to script_finished, bytes received, runs
         self.window = (0.0, 0.0)  # the last timing's click and end, wall-clock seconds
         self.page.on("websocket", self._socket)
 
@@ -147,13 +148,15 @@ class Tab:
         if isinstance(payload, bytes):
             self.received += len(payload)
             msg = ForwardMsg.FromString(payload)
+            if msg.WhichOneof("type") == "script_finished":
+                self.runs += 1
             if msg.WhichOneof("type") == "script_finished" and msg.script_finished in FINISHED:
                 self.finished += 1
                 self.finished_at = time.perf_counter()
 
     def timed(self, act: Callable[[], object], ready: Callable[[], object] | None = None) -> float:
         """Do `act`; return the milliseconds until its run finished, `ready` held and the app is idle."""
-        before, received = self.finished, self.received
+        before, received, runs = self.finished, self.received, self.runs
         clicked = time.time()
         began = time.perf_counter()
         act()
@@ -166,7 +169,7 @@ class Tab:
             ready()
         self.page.locator(IDLE).wait_for(timeout=DONE_MS)
         self.page.evaluate(PAINTED)
-        self.last = ((self.finished_at - began) * 1000, self.received - received)
+        self.last = ((self.finished_at - began) * 1000, self.received - received, self.runs - runs)
         self.window = (clicked, time.time())
         return (time.perf_counter() - began) * 1000
 
@@ -411,6 +414,7 @@ class Results:
     times: dict[str, list[float]] = field(default_factory=dict)
     to_end: dict[str, list[float]] = field(default_factory=dict)  # click to the run's script_finished
     kib: dict[str, list[float]] = field(default_factory=dict)  # websocket KiB the server sent
+    runs: dict[str, list[int]] = field(default_factory=dict)  # script runs per timing
     windows: list[tuple[str, float, float]] = field(default_factory=list)  # name, click, end (wall clock)
     skipped: dict[str, str] = field(default_factory=dict)
 
@@ -419,6 +423,7 @@ class Results:
         if tab is not None:
             self.to_end.setdefault(name, []).append(tab.last[0])
             self.kib.setdefault(name, []).append(tab.last[1] / 1024)
+            self.runs.setdefault(name, []).append(tab.last[2])
             self.windows.append((name, *tab.window))
 
     def script_ms(self, log: Path) -> dict[str, list[float]]:
@@ -509,14 +514,12 @@ def report(
     portal: Results, bare: Results, tours: int, script: dict[str, list[float]], floor_script: dict[str, list[float]]
 ) -> None:
     """Print the table, the summary and the closing ratio line."""
-    print(
-        f"\n| interaction | median ms, {tours} tours | each tour | to script end ms | after it ms | KiB | script ms |"
-    )
-    print("|---|---:|---|---:|---:|---:|---:|")
+    print(f"\n| interaction | median ms ({tours} tours) | each tour | to end ms | after ms | KiB | script ms | runs |")
+    print("|---|---:|---|---:|---:|---:|---:|---:|")
     for name in [*(n for n, _ in TOUR), "first page load", "sign-in to first screen", "floor"]:
         values = (bare if name == "floor" else portal).times.get(name, [])
         if not values:
-            print(f"| {name} | skipped: {portal.skipped.get(name, 'not run')} | | | | | |")
+            print(f"| {name} | skipped: {portal.skipped.get(name, 'not run')} | | | | | | |")
             continue
         each = ", ".join(f"{v:.0f}" for v in values) if len(values) <= 5 else f"{len(values)} clicks"
         median = statistics.median(values)
@@ -526,7 +529,9 @@ def report(
         size = f"{statistics.median(kib):.0f}" if kib else ""
         ran = (floor_script if name == "floor" else script).get(name)
         server = f"{statistics.median(ran):.0f}" if ran else ""
-        print(f"| {name} | {median:.0f} | {each} | {split} | {size} | {server} |")
+        counts = (bare if name == "floor" else portal).runs.get(name)
+        ran_n = f"{max(counts)}" if counts else ""
+        print(f"| {name} | {median:.0f} | {each} | {split} | {size} | {server} | {ran_n} |")
     timings = [ms for name, _ in TOUR for ms in portal.times.get(name, [])]
     floor_ms = bare.times.get("floor", [])
     if not timings or not floor_ms:
