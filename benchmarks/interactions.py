@@ -552,6 +552,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=1_000_000, help="calls in the store (default 1M)")
     parser.add_argument("--tours", type=int, default=3, help="tours of the 30 interactions (default 3)")
+    parser.add_argument("--profile", action="store_true", help="cProfile the portal's script runs (slower)")
     parser.add_argument("--fresh", action="store_true", help="a new browser session for each tour")
     parser.add_argument("--db", type=Path, help="the store (default: data/bench/interactions-<calls>.duckdb)")
     args = parser.parse_args()
@@ -568,9 +569,12 @@ def main() -> None:
     floor_runs.unlink(missing_ok=True)
     path = os.pathsep.join([str(REPO / "benchmarks" / "server_timing"), str(REPO)])
     env = {**os.environ, "PYTHONPATH": path, "FVKIT_BENCH_RUNS": str(runs)}
+    floor_env = {**env, "FVKIT_BENCH_RUNS": str(floor_runs)}
+    if args.profile:
+        env["FVKIT_BENCH_PROFILE"] = str(bench / "interactions-portal.pstats")
     with (
         serve(db, bench / "interactions-portal.log", env=env, timeout=120) as url,
-        serve_floor(bench / "interactions-floor.log", {**env, "FVKIT_BENCH_RUNS": str(floor_runs)}) as floor_url,
+        serve_floor(bench / "interactions-floor.log", floor_env) as floor_url,
         sync_playwright() as p,
     ):
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
