@@ -552,6 +552,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=1_000_000, help="calls in the store (default 1M)")
     parser.add_argument("--tours", type=int, default=3, help="tours of the 30 interactions (default 3)")
+    parser.add_argument(
+        "--portal-env",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="extra environment for the portal only, e.g. STREAMLIT_RUNNER_POST_SCRIPT_GC=false (a trial)",
+    )
     parser.add_argument("--profile", action="store_true", help="cProfile the portal's script runs (slower)")
     parser.add_argument("--fresh", action="store_true", help="a new browser session for each tour")
     parser.add_argument("--db", type=Path, help="the store (default: data/bench/interactions-<calls>.duckdb)")
@@ -570,6 +577,10 @@ def main() -> None:
     path = os.pathsep.join([str(REPO / "benchmarks" / "server_timing"), str(REPO)])
     env = {**os.environ, "PYTHONPATH": path, "FVKIT_BENCH_RUNS": str(runs)}
     floor_env = {**env, "FVKIT_BENCH_RUNS": str(floor_runs)}
+    for pair in args.portal_env:
+        key, _, value = pair.partition("=")
+        env[key] = value
+        print(f"portal environment: {key}={value}")
     if args.profile:
         env["FVKIT_BENCH_PROFILE"] = str(bench / "interactions-portal.pstats")
     with (
