@@ -48,11 +48,27 @@ class Tab:
         self.received = 0  # bytes the server sent on the websocket
         self.last = (0.0, 0, 0)  # the last timing: ms from the click to script_finished, bytes received, runs
         self.window = (0.0, 0.0)  # the last timing's click and end, wall-clock seconds
+        self.socket: WebSocket | None = None
         self.page.on("websocket", self._socket)
 
     def _socket(self, ws: WebSocket) -> None:
         if ws.url.endswith("/_stcore/stream"):
+            self.socket = ws
             ws.on("framereceived", self._frame)
+
+    def _next_frame(self, deadline: float) -> None:
+        """Wait for the server's next websocket message (no polling: the browser is left alone)."""
+        left_ms = (deadline - time.perf_counter()) * 1000
+        if left_ms <= 0:
+            raise Skip(f"no script run finished within {DONE_MS // 1000} s")
+        if self.socket is None or self.socket.is_closed():
+            self.page.wait_for_timeout(5)
+            return
+        try:
+            self.socket.wait_for_event("framereceived", timeout=left_ms)
+        except PlaywrightError:
+            if time.perf_counter() >= deadline:
+                raise Skip(f"no script run finished within {DONE_MS // 1000} s") from None
 
     def _frame(self, payload: str | bytes) -> None:
         if isinstance(payload, bytes):
@@ -72,9 +88,7 @@ class Tab:
         act()
         deadline = began + DONE_MS / 1000
         while self.finished <= before:
-            if time.perf_counter() > deadline:
-                raise Skip(f"no script run finished within {DONE_MS // 1000} s")
-            self.page.wait_for_timeout(2)
+            self._next_frame(deadline)
         if ready is not None:
             ready()
         self.page.locator(IDLE).wait_for(timeout=DONE_MS)
