@@ -59,12 +59,16 @@ def portal_users(store: Store) -> pa.Table:
 
 
 def extension_status(store: Store, number: str) -> tuple[str, datetime | None]:
-    """Return the extension's header status label and when it was last set."""
-    row = store.execute("SELECT status, status_at FROM extension WHERE number = ?", [number])
-    found = row.fetchone()
-    if found is None:
+    """Return the extension's header status label and when it was last set (read again after a write)."""
+
+    def read() -> tuple[str, datetime | None] | None:
+        found = store.execute("SELECT status, status_at FROM extension WHERE number = ?", [number]).fetchone()
+        return None if found is None else (str(found[0]), found[1])
+
+    status = store.memo(("extension_status", number), read)
+    if status is None:
         raise KeyError(number)
-    return str(found[0]), found[1]
+    return status
 
 
 def user_time_zone(store: Store, number: str) -> str:

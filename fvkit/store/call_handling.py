@@ -220,9 +220,13 @@ def delete_sound_file(store: Store, owner: str, sound_id: int) -> int:
 
 
 def schedules(store: Store) -> dict[str, str]:
-    """Return the organisation's schedules, sorted by name: name -> description."""
-    rows = store.execute("SELECT name, description FROM schedule ORDER BY name").fetchall()
-    return {str(n): str(d) for n, d in rows}
+    """Return the organisation's schedules, sorted by name: name -> description (read again after a write)."""
+
+    def read() -> tuple[tuple[str, str], ...]:
+        rows = store.execute("SELECT name, description FROM schedule ORDER BY name").fetchall()
+        return tuple((str(n), str(d)) for n, d in rows)
+
+    return dict(store.memo(("schedules",), read))
 
 
 def auto_attendants(store: Store) -> list[str]:

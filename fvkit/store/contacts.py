@@ -216,8 +216,12 @@ def business_contacts(store: Store) -> pa.Table:
 
 
 def directory(store: Store) -> pa.Table:
-    """Return every extension of the organisation: number, display name, location, type (ORG-3)."""
-    return store.arrow("SELECT number, display_name, location, ext_type FROM extension ORDER BY number")
+    """Return every extension of the organisation: number, display name, location, type (ORG-3).
+
+    Read again only after a write: Arrow tables do not change, so every caller may share it.
+    """
+    sql = "SELECT number, display_name, location, ext_type FROM extension ORDER BY number"
+    return store.memo(("directory",), lambda: store.arrow(sql))
 
 
 def owned_ids(store: Store, owner: str, ids: list[int]) -> set[int]:

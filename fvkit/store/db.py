@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterator
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import duckdb
 import pyarrow as pa
@@ -18,6 +19,21 @@ MIGRATIONS = "fvkit.store.migrations"
 #: the database the CLI and the portal use when given none, relative to the project
 DEFAULT_DB = "data/fvkit.duckdb"
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+#: statements that only read: everything else counts as a write (an unknown one included)
+_READS = frozenset({"SELECT", "FROM", "VALUES", "TABLE", "PRAGMA", "DESCRIBE", "SHOW", "EXPLAIN", "SUMMARIZE", "SET"})
+_WRITE_WORD = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE|CREATE|DROP|ALTER|TRUNCATE|COPY)\b", re.IGNORECASE)
+_COMMENTS = re.compile(r"(--[^\n]*|/\*.*?\*/)", re.DOTALL)
+MEMO_ENTRIES = 512  # results kept for the current data version, least recently used dropped first
+T = TypeVar("T")
+
+
+def writes(sql: str) -> bool:
+    """Return whether a statement may change data: anything but a plain read (WITH ... INSERT is a write)."""
+    text = _COMMENTS.sub(" ", sql).lstrip(" \t\r\n(")
+    first = text.split(None, 1)[0].upper() if text else ""
+    if first == "WITH":
+        return bool(_WRITE_WORD.search(text))
+    return first not in _READS
 
 
 class StoreLocked(RuntimeError):
@@ -53,6 +69,9 @@ class Store:
             self._con.execute(f"SET memory_limit = '{memory_limit}'")
         self._local = threading.local()
         self._write_lock = threading.RLock()
+        self._version = 0
+        self._memo: OrderedDict[Hashable, tuple[int, object]] = OrderedDict()
+        self._memo_lock = threading.Lock()
         if not read_only:
             self.migrate()
 
@@ -64,22 +83,67 @@ class Store:
             self._local.cursor = cur
         return cur
 
+    @property
+    def data_version(self) -> int:
+        """Return a number that changes after every write through this store (none by another process).
+
+        DuckDB lets one process write a file, so in the process that owns it (the portal) this
+        says whether anything read before may have changed.
+        """
+        return self._version
+
+    def written(self) -> None:
+        """Note that data changed: bump the data version, forget the memo."""
+        with self._memo_lock:
+            self._version += 1
+            self._memo.clear()
+
+    def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """Return `compute()` as of the current data version: computed once, again only after a write.
+
+        Treat the result as read-only: every caller until the next write gets the same object.
+        """
+        if getattr(self._local, "in_transaction", False):
+            return compute()  # the block must see its own writes, not what was committed before
+        version = self._version  # read first: a write during compute() must not be hidden
+        with self._memo_lock:
+            hit = self._memo.get(key)
+            if hit is not None and hit[0] == version:
+                self._memo.move_to_end(key)
+                return cast(T, hit[1])
+        value = compute()
+        with self._memo_lock:
+            if version == self._version:  # else a write came meanwhile: the value may be stale
+                self._memo[key] = (version, value)
+                while len(self._memo) > MEMO_ENTRIES:
+                    self._memo.popitem(last=False)
+        return value
+
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """Run the block's writes all-or-nothing; roll back on any exception."""
         cur = self.cursor()
         with self._write_lock:
             cur.execute("BEGIN TRANSACTION")
+            outer = getattr(self._local, "in_transaction", False)
+            self._local.in_transaction = True
             try:
                 yield cur
             except BaseException:
                 cur.execute("ROLLBACK")
                 raise
-            cur.execute("COMMIT")
+            else:
+                cur.execute("COMMIT")
+            finally:
+                self._local.in_transaction = outer
+                self.written()  # after COMMIT (or ROLLBACK): other threads see the data as it now is
 
     def execute(self, sql: str, params: list[Any] | tuple[Any, ...] | None = None) -> Any:
         """Run one parameterised statement on this thread's cursor."""
-        return self.cursor().execute(sql, params or [])
+        result = self.cursor().execute(sql, params or [])
+        if writes(sql):
+            self.written()
+        return result
 
     def arrow(self, sql: str, params: list[Any] | tuple[Any, ...] | None = None) -> pa.Table:
         """Run a parameterised query and return its rows as an Arrow table."""
@@ -87,7 +151,10 @@ class Store:
         # NOTE: DuckDB 2 refuses `.sql()` while an earlier result is partly fetched
         # (a fetchone()); abandon it first. Arrow from a DB-API result would copy the rows.
         cur.abort()
-        return cur.sql(sql, params=params or None).to_arrow_table()
+        table = cur.sql(sql, params=params or None).to_arrow_table()
+        if writes(sql):
+            self.written()
+        return table
 
     def append(self, table: str, data: pa.Table, cur: duckdb.DuckDBPyConnection | None = None) -> None:
         """Bulk-insert an Arrow table whose columns are named as the table's."""
@@ -101,6 +168,7 @@ class Store:
             con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _fvkit_batch")
         finally:
             con.unregister("_fvkit_batch")
+        self.written()
 
     def migrate(self) -> list[str]:
         """Apply the numbered migrations not yet applied; return their names."""

@@ -28,5 +28,9 @@ def set_statuses(store: Store, statuses: dict[str, str], at: datetime) -> None:
 
 
 def dnd_extensions(store: Store) -> set[str]:
-    """Return the extensions whose Do not disturb is ON."""
-    return {str(r[0]) for r in store.execute("SELECT owner FROM handling WHERE dnd").fetchall()}
+    """Return the extensions whose Do not disturb is ON (read again after a write)."""
+
+    def read() -> frozenset[str]:
+        return frozenset(str(r[0]) for r in store.execute("SELECT owner FROM handling WHERE dnd").fetchall())
+
+    return set(store.memo(("dnd_extensions",), read))

@@ -55,15 +55,16 @@ def read_table(store: Store, name: str) -> pa.Table:
     """Return a whole (small) organisation table."""
     if name not in ORG_TABLES:
         raise ValueError(f"not an organisation table: {name}")
-    return store.arrow(f"SELECT * FROM {name}")
+    # read again only after a write; Arrow tables do not change, so callers may share one
+    return store.memo(("org_table", name), lambda: store.arrow(f"SELECT * FROM {name}"))
 
 
 def organisation(store: Store) -> dict[str, object]:
-    """Return the organisation's row as a dict."""
-    rows = store.arrow("SELECT * FROM organisation LIMIT 1").to_pylist()
+    """Return the organisation's row as a dict (a copy of what was read since the last write)."""
+    rows = store.memo(("organisation",), lambda: store.arrow("SELECT * FROM organisation LIMIT 1").to_pylist())
     if not rows:
         raise LookupError("the database holds no organisation yet: run `fvkit simulate` first")
-    row: dict[str, object] = rows[0]
+    row: dict[str, object] = dict(rows[0])
     return row
 
 

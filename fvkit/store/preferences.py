@@ -69,7 +69,11 @@ def _ensure_handling(cur: duckdb.DuckDBPyConnection, owner: str) -> None:
 
 
 def preference(store: Store, owner: str) -> PreferenceRow:
-    """Return the user's preferences (the defaults when they never saved any)."""
+    """Return the user's preferences (the defaults when they never saved any); read again after a write."""
+    return store.memo(("preference", owner), lambda: _read_preference(store, owner))
+
+
+def _read_preference(store: Store, owner: str) -> PreferenceRow:
     row = store.execute(
         "SELECT phone_language, web_language, theme, time_zone, picture_sha256, vm_notification, "
         "missed_call_email, notify_emails FROM preference WHERE owner = ?",
