@@ -1,11 +1,16 @@
 """Device (guide p.43-55): activation email, soft and desk phones, login details, programmable keys.
 
 Secrets the screen hands out - the Cloud PIN and the mobile login password - are kept
-only as argon2id hashes with their expiry; the user sees them once, when generated.
+as argon2id hashes with their expiry. The Cloud PIN is shown once, when generated; the mobile
+login's QR code is shown again until a new one is generated (guide p.45), so its password is
+derived from a stored nonce under the organisation's mobile login key (migration 021).
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import io
 import re
 import secrets
@@ -168,17 +173,47 @@ def cloud_pin_valid(store: Store, extension: str, pin: str, now: datetime) -> bo
     return found is not None and found[1] > now and verify_secret(found[0], pin)
 
 
-def _login(store: Store, user: User, now: datetime) -> MobileLogin:
-    password = secrets.token_urlsafe(12)  # NOTE: a secret: the OS generator
-    return MobileLogin(str(organisation(store)["domain"]), MOBILE_PORT, user.number, password, now + MOBILE_QR_TTL)
+def _derived_password(store: Store, extension: str, nonce: str) -> str:
+    """Return the mobile login password a nonce stands for: HMAC-SHA256 under the organisation's key."""
+    key = devices.mobile_login_key(store, secrets.token_bytes(32))  # NOTE: a secret: the OS generator
+    mac = hmac.new(key, f"{extension}:{nonce}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(mac).decode()[:16]
+
+
+def _login(store: Store, user: User, now: datetime) -> tuple[MobileLogin, str]:
+    """Return new login details and the nonce their password derives from."""
+    nonce = secrets.token_urlsafe(12)  # NOTE: a secret's seed: the OS generator
+    password = _derived_password(store, user.number, nonce)
+    login = MobileLogin(str(organisation(store)["domain"]), MOBILE_PORT, user.number, password, now + MOBILE_QR_TTL)
+    return login, nonce
+
+
+def _keep_login(store: Store, user: User, login: MobileLogin, nonce: str, now: datetime) -> None:
+    devices.set_mobile_login(store, user.number, hash_secret(login.password), now, login.expires_at, nonce)
 
 
 def new_mobile_login(store: Store, user: User, now: datetime) -> MobileLogin:
     """Return new mobile login details valid 24 hours (guide p.45); earlier ones stop working."""
     require_screen(user, Screen.DEVICE)
-    login = _login(store, user, now)
-    devices.set_mobile_login(store, user.number, hash_secret(login.password), now, login.expires_at)
+    login, nonce = _login(store, user, now)
+    _keep_login(store, user, login, nonce, now)
     return login
+
+
+def mobile_login(store: Store, user: User, now: datetime) -> MobileLogin:
+    """Return the user's valid mobile login - the QR code last emailed or shown - or a new one if none is valid.
+
+    Viewing the login information again shows the same QR code and password (guide p.45); only
+    `new_mobile_login` ("Generate a new QR code") or a new activation email replaces them.
+    """
+    require_screen(user, Screen.DEVICE)
+    found = devices.mobile_login_nonce(store, user.number)
+    if found is not None:
+        nonce, _, expires_at = found
+        password = _derived_password(store, user.number, nonce)
+        if expires_at > now and mobile_login_valid(store, user.number, password, now):
+            return MobileLogin(str(organisation(store)["domain"]), MOBILE_PORT, user.number, password, expires_at)
+    return new_mobile_login(store, user, now)
 
 
 def mobile_login_valid(store: Store, extension: str, password: str, now: datetime) -> bool:
@@ -284,7 +319,7 @@ def send_activation_email(store: Store, user: User, now: datetime, settings: Mai
     """
     require_screen(user, Screen.DEVICE)
     to = activation_recipients(store, user)
-    pin, login = _pin(now), _login(store, user, now)
+    pin, (login, nonce) = _pin(now), _login(store, user, now)
     msg = compose(
         to,
         ACTIVATION_SUBJECT,
@@ -295,7 +330,7 @@ def send_activation_email(store: Store, user: User, now: datetime, settings: Mai
     where = deliver(msg, settings or MailSettings.from_env())
     # only a delivered email replaces the PIN and QR code the user may already be using
     devices.set_cloud_pin(store, user.number, hash_secret(pin.pin), pin.expires_at)
-    devices.set_mobile_login(store, user.number, hash_secret(login.password), now, login.expires_at)
+    _keep_login(store, user, login, nonce, now)
     return Activation(to, where, msg, pin, login)
 
 
