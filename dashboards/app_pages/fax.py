@@ -83,7 +83,7 @@ def _table(page: ListPage, key: str, labels: dict[str, str], account: str | None
     rows = page.rows.with_columns(pl.Series(DOWNLOAD, _links(page, account), pl.String))
     table = st.dataframe(
         rows,
-        column_order=[*labels.values(), DOWNLOAD],
+        column_order=[DOWNLOAD, *labels.values()],  # the link first, where it never scrolls away
         column_config={
             DOWNLOAD: st.column_config.LinkColumn(DOWNLOAD, display_text="⬇️ PDF", help="Open the fax as a PDF file")
         },
@@ -223,12 +223,11 @@ def dynamic_cover(_: list[int]) -> None:
     if ok:
         fax.save_dynamic_cover(store(), user, cover, _now())
         _done("Dynamic cover page saved: New fax uses it.")
-    # NOTE: Preview is a plain button, so the click's run already has every field's value; the
-    # preview is drawn here with bytes, not a deferred download a field's rerun would revoke.
+    # NOTE: Preview is a plain button that turns the preview on; from then on every run draws the
+    # fields as they are, with bytes - not a deferred download that a field's rerun would revoke.
     if preview:
-        st.session_state["fax_dyn_shown"] = cover
-    shown = st.session_state.get("fax_dyn_shown")
-    if shown == cover:
+        st.session_state["fax_dyn_shown"] = True
+    if st.session_state.get("fax_dyn_shown"):
         st.image(fax_files.preview_cover_png(cover), caption="Preview of the cover page", width=420)
         st.download_button(
             "⬇️ Download the preview (PDF)",
@@ -238,8 +237,6 @@ def dynamic_cover(_: list[int]) -> None:
             on_click="ignore",
             key="fax_dyn_preview_pdf",
         )
-    elif shown is not None:
-        st.caption("The fields changed since the preview: click Preview to see them.")
 
 
 @st.dialog("Delete", on_dismiss=_close)
