@@ -10,9 +10,9 @@ from __future__ import annotations
 import io
 import re
 import subprocess
-from datetime import datetime
 import sys
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
