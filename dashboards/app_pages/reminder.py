@@ -11,6 +11,7 @@ from streamlit_calendar import calendar  # type: ignore[import-untyped]
 
 from dashboards.session import current_user, store
 from dashboards.toolbar import page_toolbar
+from fvkit.domain.limits import MB, REMINDER_AUDIO_MAX_BYTES
 from fvkit.domain.screens import Screen
 from fvkit.portal import reminder
 from fvkit.portal.auth import PermissionDenied, User
@@ -142,7 +143,9 @@ def _audio_section(read_only: bool) -> None:
             if st.button("📞 Call me", key="rem_callme"):
                 st.session_state["rem_f_audio_sha"] = reminder.call_me(store(), user, phone, script, _now())
                 st.rerun()
-        upload = st.file_uploader("Upload (WAV PCM, at most 5 MB)", key="rem_upload")
+        upload = st.file_uploader(
+            "Upload (WAV PCM, at most 5 MB)", key="rem_upload", max_upload_size=REMINDER_AUDIO_MAX_BYTES // MB
+        )
         if upload is not None and st.button("Upload", key="rem_upload_ok"):
             try:
                 st.session_state["rem_f_audio_sha"] = reminder.upload_audio(store(), user, upload.getvalue(), _now())
