@@ -276,6 +276,8 @@ def test_dynamic_cover_page_previews_every_change_then_ok_keeps_it_for_a_new_fax
     expect(dialog.get_by_text("From your Dynamic Cover Page to Bob Ray (Fax > Cover Page)")).to_be_visible()
     for label, text in fields[1:]:
         expect(dialog.get_by_role("textbox", name=label)).to_have_value(text)
+    page.locator(IDLE).wait_for()
+    page.screenshot(path=artifacts / "fax-new-with-saved-cover.png", full_page=True)
     _type(page, dialog.get_by_role("textbox", name="To"), "604 555 0100")
     dialog.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(_attachment(tmp_path / "po.pdf"))
     expect(dialog.get_by_text("po.pdf")).to_be_visible()
