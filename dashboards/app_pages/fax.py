@@ -63,7 +63,7 @@ if "fax_error" in st.session_state:
 version = st.session_state.get("fax_version", 0)
 
 
-@st.cache_data(max_entries=500, show_spinner=False)
+@st.cache_data(max_entries=200, show_spinner=False)  # a page shows 25; faxes never change
 def _fax_pdf(number: str, time_zone: str, fax_id: int, account: str | None, _user: User) -> tuple[str, bytes]:
     """Return a fax's (file name, PDF), checked for `_user` (cached by its number and time zone)."""
     return fax.fax_file(store(), _user, fax_id, account)
