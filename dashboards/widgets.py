@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 import streamlit as st
+from streamlit import runtime
 
 from fvkit.portal.display import ListPage
 
@@ -65,3 +66,17 @@ def show_dialog(key: str, dialogs: Mapping[str, Callable[..., None]]) -> None:
     if key in st.session_state:
         kind, *args = st.session_state[key]
         dialogs[kind](*args)
+
+
+def served_file(data: bytes, mime: str, file_name: str, key: str) -> str:
+    """Serve `data` as a download for this browser session and return its URL, for a table's link column.
+
+    NOTE: Streamlit has no public call for this; it is what `st.download_button` does with bytes.
+    The file stays served while the page that draws the link is open (each run serves it again);
+    its URL is a hash of the content, not guessable from the fax or the user.
+    """
+    if not runtime.exists():  # a bare script run (no server): nothing is served
+        return ""
+    return runtime.get_instance().media_file_mgr.add(
+        data, mime, f"fvkit.served.{key}", file_name=file_name, is_for_static_download=True
+    )

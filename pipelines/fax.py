@@ -22,9 +22,10 @@ from pypdf.errors import PyPdfError
 from fvkit.domain import limits
 from fvkit.domain.clock import to_local
 from fvkit.domain.screens import Screen
-from fvkit.media.fax import render_cover
+from fvkit.media.fax import page_png, render_cover
 from fvkit.portal import fax
 from fvkit.portal.auth import User, require_screen
+from fvkit.portal.fax import DynamicCover as DynamicCover  # the page and notebooks build it from here
 from fvkit.store.db import Store
 
 PDF = "application/pdf"
@@ -48,17 +49,6 @@ class FaxFile:
     content: bytes
     mime: str
     pages: int
-
-
-@dataclass(frozen=True, slots=True)
-class DynamicCover:
-    """The Dynamic cover sheet's fields (guide p.33)."""
-
-    sender: str = ""
-    email: str = ""
-    subject: str = ""
-    company: str = ""
-    comments: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,7 +196,9 @@ def send_fax(
     files = [check_file(name, content) for name, content in attachments]
     pages = sum(f.pages for f in files)
     if isinstance(cover, DynamicCover):
-        first = preview_cover(number, cover, pages + 1)
+        # the receiver's name of a saved Dynamic Cover Page (guide p.35) goes beside the number
+        to_line = f"{cover.recipient.strip()} ({number})" if cover.recipient.strip() else number
+        first = preview_cover(to_line, cover, pages + 1)
     else:
         mime, content = fax.cover_page_file(store, user, cover)
         first = jpeg_page(content) if mime == JPEG else content
@@ -229,3 +221,8 @@ def add_cover_page(
         raise fax.CannotSend("Enter a name for the cover page.")
     found = check_cover_page(file_name, content)
     return fax.save_cover_page(store, user, name, description, found.content, found.mime, now)
+
+
+def preview_cover_png(cover: DynamicCover) -> bytes:
+    """Return a saved-style Dynamic Cover Page (its To is the receiver's name) drawn as a PNG image."""
+    return page_png(preview_cover(cover.recipient, cover), scale=1.0)

@@ -10,6 +10,7 @@ from dashboards.session import now, require_user, store
 from dashboards.toolbar import page_toolbar
 from dashboards.widgets import close_dialog, open_dialog, show_dialog
 from fvkit.domain.handling import Action, CallFrom, HandlingStatus, QuickStatus, Rule
+from fvkit.domain.limits import ANNOUNCEMENT_MAX_BYTES, MB
 from fvkit.domain.screens import Screen
 from fvkit.portal import call_handling as ch
 from fvkit.portal.auth import PermissionDenied
@@ -285,7 +286,12 @@ if picked:
         st.rerun()
 with st.expander("+ New sound file", key="hd_sound_new"):
     sound_name = st.text_input("Name", key="hd_sound_name", max_chars=ch.MAX_NAME_CHARS)
-    upload = st.file_uploader("Upload (MP3 or WAV, at most 5 MB)", key="hd_sound_file", type=["mp3", "wav"])
+    upload = st.file_uploader(
+        "Upload (MP3 or WAV, at most 5 MB)",
+        key="hd_sound_file",
+        type=["mp3", "wav"],
+        max_upload_size=ANNOUNCEMENT_MAX_BYTES // MB,  # the box states the limit and refuses more
+    )
     with st.container(horizontal=True):
         if st.button("Upload", key="hd_sound_upload", disabled=upload is None):
             data = upload.getvalue() if upload is not None else b""

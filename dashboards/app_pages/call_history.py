@@ -138,9 +138,12 @@ def show_details(uniqueid: str) -> None:
         st.plotly_chart(call_history.flow_timeline(d), key="ch_flow_chart")
 
 
+may_dial = call_history.may_dial(user)  # guide p.56: Basic has no "Contacts and Click to dial"
 with st.container(horizontal=True, key="ch_actions"):
     one = len(chosen) == 1
-    if st.button("📞 Call", key="ch_call", disabled=not one, help="Call the other party of the selected call"):
+    if may_dial and st.button(
+        "📞 Call", key="ch_call", disabled=not one, help="Call the other party of the selected call"
+    ):
         try:
             number = call_history.other_party(store(), user, chosen[0])
             new = call_history.dial(store(), user, number, now())
@@ -228,7 +231,7 @@ def block_caller(uniqueid: str) -> None:
 
 with st.popover("More Action", key="ch_more"):
     one = len(chosen) == 1
-    if st.button("Add to Contact", key="ch_add", disabled=not one, help="Select one call"):
+    if may_dial and st.button("Add to Contact", key="ch_add", disabled=not one, help="Select one call"):
         _open("add", chosen[0])
     may_block = user.extension.can(Privilege.BLOCK_LIST)
     if st.button(
@@ -238,12 +241,45 @@ with st.popover("More Action", key="ch_more"):
         help="Select one call" if may_block else "Your administrator has not enabled the block list for you",
     ):
         _open("block", chosen[0])
+    if may_block and not may_dial and st.button("🚫 Personal Block List", key="ch_block_list"):
+        _open("block_list", "")  # Basic access has no Contact screen, where the list lives (guide p.24)
+
+
+@st.dialog("Personal Block List", width="large", on_dismiss=_close)
+def own_block_list(_: str) -> None:
+    """The numbers the user blocked, to see and remove (CT-10) - for those without the Contact screen."""
+    if "ch_bl_note" in st.session_state:
+        st.success(st.session_state.pop("ch_bl_note"))
+    rows = block_list.entries(store(), user)
+    gen = st.session_state.get("ch_bl_gen", 0)
+    picked = st.dataframe(
+        rows,
+        column_order=list(block_list.BLOCK_LABELS.values()),
+        hide_index=True,
+        on_select="rerun",
+        selection_mode="multi-row",
+        key=f"ch_bl_table_{gen}",
+    )
+    chosen_ids = [int(rows["id"][i]) for i in picked.selection.rows if i < rows.height]
+    if rows.is_empty():
+        st.caption("No numbers blocked: use More Action > Block on a call.")
+    with st.container(horizontal=True):
+        if st.button("🗑️ Remove", key="ch_bl_remove", disabled=not chosen_ids):
+            gone = block_list.unblock(store(), user, chosen_ids)
+            st.session_state["ch_bl_note"] = f"{gone} number{'s' if gone != 1 else ''} removed from the block list."
+            st.session_state["ch_bl_gen"] = gen + 1
+            st.rerun()
+        if st.button("Close", key="ch_bl_close"):
+            _close()
+            st.rerun()
+
 
 DIALOGS: dict[str, Callable[..., None]] = {
     "details": show_details,
     "search": confirm_search_download,
     "add": add_to_contact,
     "block": block_caller,
+    "block_list": own_block_list,
 }
 show_dialog("ch_dialog", DIALOGS)
 

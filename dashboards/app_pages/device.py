@@ -27,7 +27,6 @@ def _open(kind: str, arg: int = 0) -> None:
 
 def _close() -> None:
     close_dialog("dev_dialog")
-    st.session_state.pop("dev_mobile_login", None)  # shown once; the store keeps only its hash
 
 
 # --- Phone Activation Email (DEV-1) -------------------------------------------------------------
@@ -99,20 +98,23 @@ def confirm_revoke(device_id: int) -> None:
 @st.dialog("Mobile Login Information", on_dismiss=_close)
 def show_mobile_login(_: int = 0) -> None:
     """The QR code and login details of the mobile softclient (DEV-3, guide p.45-46)."""
-    login = st.session_state.get("dev_mobile_login")
-    if not isinstance(login, device.MobileLogin) or login.expires_at <= now():
+    if st.session_state.pop("dev_mobile_new", False):
         login = device.new_mobile_login(store(), user, now())
-        st.session_state["dev_mobile_login"] = login
+        st.success("A new QR code was generated: the previous one no longer works.")
+    else:  # the QR code last emailed or shown, until it expires
+        login = device.mobile_login(store(), user, now())
     st.image(device.qr_png(login), caption="Scan with FortiFone Softclient: Scan QR Code", width=260)
     for label, value in login.details(user.time_zone).items():
         st.markdown(f"**{label}:** `{value}`")
     st.caption(
-        "The QR code expires in 24 hours; you can generate a new one. Each new QR code - this view or the "
-        "activation email - replaces the previous one, which then stops working."
+        "The QR code expires in 24 hours; you can generate a new one. A new QR code - generated here or sent "
+        "in a phone activation email - replaces this one, which then stops working."
     )
-    if st.button("🔄 Generate a new QR code", key="dev_mobile_regenerate"):
-        st.session_state["dev_mobile_login"] = device.new_mobile_login(store(), user, now())
-        st.rerun()
+    st.button("🔄 Generate a new QR code", key="dev_mobile_regenerate", on_click=_regenerate)
+
+
+def _regenerate() -> None:
+    st.session_state["dev_mobile_new"] = True
 
 
 @st.dialog("Configuration", on_dismiss=_close)

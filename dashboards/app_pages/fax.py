@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import polars as pl
 import streamlit as st
 
 from dashboards.session import now, require_user, store
 from dashboards.toolbar import page_toolbar
-from dashboards.widgets import close_dialog, extension_picker, open_dialog, pager, show_dialog
+from dashboards.widgets import close_dialog, extension_picker, open_dialog, pager, served_file, show_dialog
 from fvkit.domain.limits import COVER_PAGE_MAX_BYTES, MB
 from fvkit.domain.screens import Screen
 from fvkit.portal import fax
-from fvkit.portal.auth import PermissionDenied
+from fvkit.portal.auth import PermissionDenied, User
 from fvkit.portal.display import ListPage
 from pipelines import fax as fax_files
 
@@ -20,6 +23,7 @@ user = require_user()
 INBOX, SENT, COVERS, MONITOR = "Inbox", "Sent", "Cover Page", "Monitor"
 UPLOADED, DYNAMIC = "Uploaded", "Dynamic"  # guide p.33: Cover sheet type
 _REFUSED = (fax.CannotSend, fax_files.FaxFileRefused, PermissionDenied, LookupError, ValueError)
+DOWNLOAD = "Download"  # guide p.33-35: the column whose link opens the fax
 _DYNAMIC_FIELDS = (("sender", "From"), ("email", "Email"), ("subject", "Subject"), ("company", "Company"))
 
 
@@ -30,6 +34,7 @@ def _open(kind: str, ids: list[int] | None = None) -> None:
 
 def _close() -> None:
     close_dialog("fax_dialog")
+    st.session_state.pop("fax_dyn_shown", None)
 
 
 def _done(text: str) -> None:
@@ -51,11 +56,30 @@ if "fax_error" in st.session_state:
 version = st.session_state.get("fax_version", 0)
 
 
-def _table(page: ListPage, key: str, labels: dict[str, str]) -> list[int]:
-    """Draw a list of faxes with row selection; return the selected ids."""
+@st.cache_data(max_entries=200, show_spinner=False)  # a page shows 25; faxes never change
+def _fax_pdf(number: str, time_zone: str, fax_id: int, account: str | None, _user: User) -> tuple[str, bytes]:
+    """Return a fax's (file name, PDF), checked for `_user` (cached by its number and time zone)."""
+    return fax.fax_file(store(), _user, fax_id, account)
+
+
+def _links(page: ListPage, account: str | None) -> list[str]:
+    """Return a served PDF's URL for each fax of the page, for its Download column (guide p.33-35)."""
+    urls = []
+    for fax_id in page.rows["id"]:
+        name, pdf = _fax_pdf(user.number, user.time_zone, int(fax_id), account, user)
+        urls.append(served_file(pdf, "application/pdf", name, f"fax_{fax_id}"))
+    return urls
+
+
+def _table(page: ListPage, key: str, labels: dict[str, str], account: str | None = None) -> list[int]:
+    """Draw a list of faxes with row selection and a Download link per fax; return the selected ids."""
+    rows = page.rows.with_columns(pl.Series(DOWNLOAD, _links(page, account), pl.String))
     table = st.dataframe(
-        page.rows,
-        column_order=list(labels.values()),
+        rows,
+        column_order=[DOWNLOAD, *labels.values()],  # the link first, where it never scrolls away
+        column_config={
+            DOWNLOAD: st.column_config.LinkColumn(DOWNLOAD, display_text="⬇️ PDF", help="Open the fax as a PDF file")
+        },
         hide_index=True,
         on_select="rerun",
         selection_mode="multi-row",
@@ -64,35 +88,14 @@ def _table(page: ListPage, key: str, labels: dict[str, str]) -> list[int]:
     return [int(page.rows["id"][i]) for i in table.selection.rows if i < page.rows.height]
 
 
-def _download(chosen: list[int], key: str, account: str | None = None) -> None:
-    """The Download column's link (guide p.33): the selected fax as a PDF, made when clicked."""
-    one = chosen[0] if len(chosen) == 1 else None
-    name = "fax.pdf"
-    if one is not None:
-        try:
-            name = fax.fax_file_name(store(), user, one, account)
-        except _REFUSED:
-            one = None
-    st.download_button(
-        "⬇️ Download",
-        data=lambda: fax.fax_file(store(), user, one, account)[1] if one is not None else b"",
-        file_name=name,
-        mime="application/pdf",
-        on_click="ignore",
-        key=key,
-        disabled=one is None,
-        help="Save the selected fax as a PDF file",
-    )
-
-
-def _dynamic_fields(prefix: str) -> fax_files.DynamicCover:
-    saved: fax_files.DynamicCover = st.session_state.get("fax_dynamic_saved", fax_files.DynamicCover())
+def _dynamic_fields(prefix: str, saved: fax.DynamicCover) -> fax.DynamicCover:
+    """Draw From, Email, Subject, Company and Comments, starting from the saved Dynamic Cover Page."""
     values = {
         field: st.text_input(label, value=getattr(saved, field), key=f"{prefix}_{field}")
         for field, label in _DYNAMIC_FIELDS
     }
     comments = st.text_area("Comments", value=saved.comments, key=f"{prefix}_comments")
-    return fax_files.DynamicCover(comments=comments, **values)
+    return fax.DynamicCover(comments=comments, recipient=saved.recipient, **values)
 
 
 @st.dialog("New fax", width="large", on_dismiss=_close)
@@ -100,7 +103,7 @@ def new_fax(_: list[int]) -> None:
     """Send a fax (guide p.33)."""
     to = st.text_input("To", key="fax_new_to", placeholder="Fax number, e.g. +1 604 555 0100")
     kind = st.radio("Cover sheet type", (UPLOADED, DYNAMIC), index=1, horizontal=True, key="fax_new_cover_type")
-    cover: fax_files.DynamicCover | int | None
+    cover: fax.DynamicCover | int | None
     if kind == UPLOADED:
         covers = {c.id: c.name for c in fax.cover_pages(store(), user)}
         cover = st.selectbox(
@@ -112,37 +115,47 @@ def new_fax(_: list[int]) -> None:
             key="fax_new_cover",
         )
     else:
-        cover = _dynamic_fields("fax_new")
+        saved = fax.dynamic_cover(store(), user)
+        if saved != fax.DynamicCover():
+            to_name = f" to {saved.recipient}" if saved.recipient else ""
+            st.caption(f"From your Dynamic Cover Page{to_name} (Fax > Cover Page); changes here apply to this fax.")
+        cover = _dynamic_fields("fax_new", saved)
     files = st.file_uploader(
-        "Attachment (PDF and JPEG only)", accept_multiple_files=True, key="fax_new_files", max_upload_size=200
+        "Attachment (PDF and JPEG only)",
+        accept_multiple_files=True,
+        key="fax_new_files",
+        max_upload_size=fax_files.ATTACHMENT_MAX_BYTES // MB,
     )
     with st.expander("Advanced"):
         header = st.text_input("Fax header", key="fax_new_header", help="E.g. the receiver's name, subject or pages")
         station = st.text_input("Station ID", key="fax_new_station", help="Shows on each page of the fax")
     with st.container(horizontal=True):
-        if st.button("Send", key="fax_send", type="primary"):
-            if cover is None:
-                st.error("Select a cover sheet, or choose the Dynamic type.")
-                return
-            try:
-                sent = fax_files.send_fax(
-                    store(),
-                    user,
-                    to=to,
-                    attachments=[(f.name, f.getvalue()) for f in files or []],
-                    cover=cover,
-                    header=header,
-                    station_id=station,
-                    now=now(),
-                )
-            except _REFUSED as err:
-                st.error(str(err))
-                return
-            st.session_state["fax_view_next"] = SENT
-            _done(f"Fax sent to {fax.fax_number(to)}: {sent.pages} page(s).")
-        if st.button("Cancel", key="fax_send_cancel"):
-            _close()
-            st.rerun()
+        send = st.button("Send", key="fax_send", type="primary")
+        cancel = st.button("Cancel", key="fax_send_cancel")
+    if cancel:
+        _close()
+        st.rerun()
+    if not send:
+        return
+    if cover is None:
+        st.error("Select a cover sheet, or choose the Dynamic type.")
+        return
+    try:
+        sent = fax_files.send_fax(
+            store(),
+            user,
+            to=to,
+            attachments=[(f.name, f.getvalue()) for f in files or []],
+            cover=cover,
+            header=header,
+            station_id=station,
+            now=now(),
+        )
+    except _REFUSED as err:
+        st.error(str(err))
+        return
+    st.session_state["fax_view_next"] = SENT
+    _done(f"Fax sent to {fax.fax_number(to)}: {sent.pages} page(s).")
 
 
 @st.dialog("New cover page", on_dismiss=_close)
@@ -154,48 +167,58 @@ def new_cover(_: list[int]) -> None:
         "Upload", key="fax_cover_file", max_upload_size=COVER_PAGE_MAX_BYTES // MB, help="JPEG, or a one-page PDF"
     )
     with st.container(horizontal=True):
-        if st.button("OK", key="fax_cover_ok", type="primary", disabled=upload is None):
-            assert upload is not None
-            try:
-                fax_files.add_cover_page(
-                    store(),
-                    user,
-                    name=name,
-                    description=description,
-                    file_name=upload.name,
-                    content=upload.getvalue(),
-                    now=now(),
-                )
-            except _REFUSED as err:
-                st.error(str(err))
-                return
-            _done(f"Cover page {name.strip()} added.")
-        if st.button("Cancel", key="fax_cover_cancel"):
-            _close()
-            st.rerun()
+        ok = st.button("OK", key="fax_cover_ok", type="primary", disabled=upload is None)
+        cancel = st.button("Cancel", key="fax_cover_cancel")
+    if cancel:
+        _close()
+        st.rerun()
+    if ok and upload is not None:
+        try:
+            fax_files.add_cover_page(
+                store(),
+                user,
+                name=name,
+                description=description,
+                file_name=upload.name,
+                content=upload.getvalue(),
+                now=now(),
+            )
+        except _REFUSED as err:
+            st.error(str(err))
+            return
+        _done(f"Cover page {name.strip()} added.")
 
 
 @st.dialog("Dynamic Cover Page", on_dismiss=_close)
 def dynamic_cover(_: list[int]) -> None:
-    """Fill in the dynamic cover page and preview it (guide p.34-35)."""
-    to = st.text_input("To", key="fax_dyn_to", help="The fax receiver's name")
-    cover = _dynamic_fields("fax_dyn")
+    """Fill in the dynamic cover page, preview it and keep it for New fax (guide p.34-35)."""
+    saved = fax.dynamic_cover(store(), user)
+    to = st.text_input("To", value=saved.recipient, key="fax_dyn_to", help="The fax receiver's name")
+    cover = replace(_dynamic_fields("fax_dyn", saved), recipient=to)
     with st.container(horizontal=True):
-        if st.button("OK", key="fax_dyn_ok", type="primary"):
-            # NOTE: kept for this session: the New fax dialog starts from these fields
-            st.session_state["fax_dynamic_saved"] = cover
-            _done("Dynamic cover page saved: New fax uses it.")
+        ok = st.button("OK", key="fax_dyn_ok", type="primary")
+        preview = st.button("👁️ Preview", key="fax_dyn_preview")
+        cancel = st.button("Cancel", key="fax_dyn_cancel")
+    if cancel:
+        _close()
+        st.rerun()
+    if ok:
+        fax.save_dynamic_cover(store(), user, cover, now())
+        _done("Dynamic cover page saved: New fax uses it.")
+    # NOTE: Preview is a plain button that turns the preview on; from then on every run draws the
+    # fields as they are, with bytes - not a deferred download that a field's rerun would revoke.
+    if preview:
+        st.session_state["fax_dyn_shown"] = True
+    if st.session_state.get("fax_dyn_shown"):
+        st.image(fax_files.preview_cover_png(cover), caption="Preview of the cover page", width=420)
         st.download_button(
-            "👁️ Preview",
-            data=lambda: fax_files.preview_cover(to, cover),
+            "⬇️ Download the preview (PDF)",
+            data=fax_files.preview_cover(cover.recipient, cover),
             file_name="cover-page.pdf",
             mime="application/pdf",
             on_click="ignore",
-            key="fax_dyn_preview",
+            key="fax_dyn_preview_pdf",
         )
-        if st.button("Cancel", key="fax_dyn_cancel"):
-            _close()
-            st.rerun()
 
 
 @st.dialog("Delete", on_dismiss=_close)
@@ -226,29 +249,29 @@ def forward_to(ids: list[int]) -> None:
     targets = fax.forward_targets(store(), user)
     to = extension_picker(targets, "fax_forward_to")
     with st.container(horizontal=True):
-        if st.button("OK", key="fax_forward_ok", type="primary", disabled=to is None):
-            assert to is not None
-            try:
-                copies = fax.forward(store(), user, st.session_state["fax_account"], ids, to, now())
-            except _REFUSED as err:
-                st.error(str(err))
-                return
-            _done(f"Forwarded {len(copies)} fax(es) to {targets[to]}.")
-        if st.button("Cancel", key="fax_forward_cancel"):
-            _close()
-            st.rerun()
+        ok = st.button("OK", key="fax_forward_ok", type="primary", disabled=to is None)
+        cancel = st.button("Cancel", key="fax_forward_cancel")
+    if cancel:
+        _close()
+        st.rerun()
+    if ok and to is not None:
+        try:
+            copies = fax.forward(store(), user, st.session_state["fax_account"], ids, to, now())
+        except _REFUSED as err:
+            st.error(str(err))
+            return
+        _done(f"Forwarded {len(copies)} fax(es) to {targets[to]}.")
 
 
 def box_view(box: str) -> None:
-    """Inbox or Sent (guide p.33-34): the list, New, Download."""
+    """Inbox or Sent (guide p.33-34): the list with its Download column, New."""
     key = f"fax_{box.lower()}_page"
     page = fax.list_page(store(), user, box, st.session_state.get(key, 1))
     labels = fax.SENT_LABELS if box == SENT else fax.LIST_LABELS
-    chosen = _table(page, f"fax_{box.lower()}_table", labels)
+    _table(page, f"fax_{box.lower()}_table", labels)
     with st.container(horizontal=True, vertical_alignment="center", key=f"fax_{box.lower()}_actions"):
         if st.button("➕ New", key="fax_new", help="Send a fax"):
             _open("new")
-        _download(chosen, f"fax_{box.lower()}_download")
         st.space("stretch")
         pager(page, key, fax.PAGE_SIZE)
 
@@ -296,9 +319,8 @@ def monitor_view() -> None:
     key = "fax_monitor_page"
     page = fax.monitor_page(store(), user, account, box, st.session_state.get(key, 1))
     labels = fax.SENT_LABELS if box == SENT else fax.LIST_LABELS
-    chosen = _table(page, f"fax_monitor_table_{account}_{box}", labels)
+    chosen = _table(page, f"fax_monitor_table_{account}_{box}", labels, account)
     with st.container(horizontal=True, vertical_alignment="center", key="fax_monitor_actions"):
-        _download(chosen, "fax_monitor_download", account)
         if st.button("🗑️ Delete", key="fax_monitor_delete", disabled=not chosen):
             _open("delete", chosen)
         if st.button("🔁 Resend", key="fax_monitor_resend", disabled=not chosen):

@@ -13,6 +13,7 @@ from dashboards.session import now, require_user, store, today
 from dashboards.toolbar import page_toolbar
 from dashboards.widgets import close_dialog, open_dialog, show_dialog
 from fvkit.domain.clock import to_local
+from fvkit.domain.limits import MB, REMINDER_AUDIO_MAX_BYTES
 from fvkit.domain.screens import Screen
 from fvkit.portal import reminder
 from fvkit.portal.auth import PermissionDenied
@@ -25,6 +26,8 @@ try:
 except PermissionDenied as denied:
     st.error(str(denied))
     st.stop()
+everyone = {**guests_on_offer, user.number: f"{user.number} {user.extension.display_name}"}
+EXTERNAL = "external:"  # the selected list's token for an external number
 
 
 # --- dialogs stay open across reruns until done or dismissed (as on Call History) ---
@@ -56,8 +59,10 @@ def _fill(draft: Draft, reminder_id: int = 0) -> None:
     }
     for key in s["rem_when"]:
         s.pop(key, None)  # drawn afresh from the new defaults
-    s["rem_f_guests"] = [g for g in draft.guests if g in guests_on_offer]
-    s["rem_f_external"] = "\n".join(draft.external)
+    # every guest, the viewer among them when it is someone else's reminder (issue 11 item 14)
+    s["rem_f_selected"] = [*draft.guests, *(EXTERNAL + x for x in draft.external)]
+    for key in ("rem_pick", "rem_pick_external"):
+        s.pop(key, None)
     s["rem_f_audio"] = draft.audio
     s["rem_f_audio_sha"] = draft.audio_sha256
 
@@ -98,8 +103,8 @@ def _form_draft() -> Draft:
         frequency=frequency,
         count=int(s["rem_f_count"]) if ends == "After" else None,
         until=s["rem_f_until"] if ends == "On date" else None,
-        guests=tuple(s["rem_f_guests"]),
-        external=tuple(x.strip() for x in s["rem_f_external"].splitlines() if x.strip()),
+        guests=tuple(g for g in s["rem_f_selected"] if not g.startswith(EXTERNAL)),
+        external=tuple(g.removeprefix(EXTERNAL) for g in s["rem_f_selected"] if g.startswith(EXTERNAL)),
         audio=s["rem_f_audio"],
         audio_sha256=s.get("rem_f_audio_sha"),
     )
@@ -130,7 +135,9 @@ def _audio_section(read_only: bool) -> None:
             if st.button("📞 Call me", key="rem_callme"):
                 st.session_state["rem_f_audio_sha"] = reminder.call_me(store(), user, phone, script, now())
                 st.rerun()
-        upload = st.file_uploader("Upload (WAV PCM, at most 5 MB)", key="rem_upload")
+        upload = st.file_uploader(
+            "Upload (WAV PCM, at most 5 MB)", key="rem_upload", max_upload_size=REMINDER_AUDIO_MAX_BYTES // MB
+        )
         if upload is not None and st.button("Upload", key="rem_upload_ok"):
             try:
                 st.session_state["rem_f_audio_sha"] = reminder.upload_audio(store(), user, upload.getvalue(), now())
@@ -157,12 +164,51 @@ def _form(read_only: bool) -> None:
                 st.number_input("Times", 1, reminder.MAX_COUNT, key="rem_f_count", disabled=read_only)
             elif ends == "On date":
                 st.date_input("Until", value=when["rem_f_until"], key="rem_f_until", disabled=read_only)
-    st.multiselect(
-        "Guests: available extensions", list(guests_on_offer), key="rem_f_guests",
-        format_func=lambda n: guests_on_offer.get(n, n), disabled=read_only,
-    )  # fmt: skip
-    st.text_area("Guests: external numbers, one a line", key="rem_f_external", height=68, disabled=read_only)
+    _guests(read_only)
     _audio_section(read_only)
+
+
+def _guest_label(guest: str) -> str:
+    if guest.startswith(EXTERNAL):
+        return f"📞 {guest.removeprefix(EXTERNAL)} (external)"
+    return everyone.get(guest, guest)
+
+
+def _move_right() -> None:
+    """The arrow right icon (>): the available and external picks join the selected list (guide p.41)."""
+    s = st.session_state
+    picked = [*s.get("rem_pick", [])]
+    typed = s.get("rem_pick_external", "").strip()
+    if typed:
+        try:
+            picked.append(EXTERNAL + reminder.external_number(typed))
+        except BadReminder as err:
+            s["rem_guest_error"] = str(err)
+            return
+    s["rem_f_selected"] = list(dict.fromkeys([*s.get("rem_f_selected", []), *picked]))
+    s["rem_pick"], s["rem_pick_external"] = [], ""
+
+
+def _guests(read_only: bool) -> None:
+    """Guest (guide p.41): pick from the available and external lists, > moves them to the selected list."""
+    selected: list[str] = st.session_state.setdefault("rem_f_selected", [])
+    st.markdown("**Guest**")
+    if not read_only:
+        with st.container(horizontal=True, vertical_alignment="bottom", key="rem_guest_pickers"):
+            st.multiselect(
+                "Available", [n for n in guests_on_offer if n not in selected], key="rem_pick",
+                format_func=guests_on_offer.__getitem__, placeholder="Extensions", width=360,
+            )  # fmt: skip
+            st.text_input("External", key="rem_pick_external", placeholder="Phone number", width=200)
+            st.button("\\>", key="rem_guest_add", on_click=_move_right, help="Add to the selected list")
+        if "rem_guest_error" in st.session_state:
+            st.error(st.session_state.pop("rem_guest_error"))
+    # NOTE: its options are its value, so the list shows every guest; x on a guest takes it off the list
+    st.multiselect(
+        "Selected", list(selected), key="rem_f_selected", format_func=_guest_label, disabled=read_only,
+        placeholder="No guests yet: pick them above and click >",
+        help="Guests in the selected list receive the reminder call",
+    )  # fmt: skip
 
 
 def _copy(draft: Draft) -> None:

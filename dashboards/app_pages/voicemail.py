@@ -8,6 +8,7 @@ import streamlit as st
 from dashboards.session import now, require_user, store
 from dashboards.toolbar import page_toolbar
 from dashboards.widgets import close_dialog, open_dialog, pager, show_dialog
+from fvkit.domain.limits import MB, VOICEMAIL_NAME_MAX_BYTES
 from fvkit.domain.prefs import ConditionalGreeting, GreetingType, VoicemailName
 from fvkit.domain.screens import Screen
 from fvkit.portal import voicemail
@@ -156,7 +157,7 @@ def forward_dialog(ids: list[int]) -> None:
 
 
 def _upload(label: str, key: str) -> bytes | None:
-    upload = st.file_uploader(label, key=key, help=AUDIO_HELP)
+    upload = st.file_uploader(label, key=key, help=AUDIO_HELP, max_upload_size=VOICEMAIL_NAME_MAX_BYTES // MB)
     return upload.getvalue() if upload is not None else None
 
 

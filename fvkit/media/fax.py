@@ -1,10 +1,12 @@
-"""Render simulated faxes and dynamic fax cover pages as PDF."""
+"""Render simulated faxes and dynamic fax cover pages as PDF, and a PDF page as an image."""
 
 from __future__ import annotations
 
+import io
 import random
 from datetime import UTC, datetime
 
+import pypdfium2 as pdfium
 from fpdf import FPDF
 
 MAX_PAGES = 999
@@ -228,3 +230,15 @@ def _paragraph(rng: random.Random) -> str:
             parts = (rng.choice(_SUBJECTS), rng.choice(_VERBS), rng.choice(_OBJECTS))
             sentences.append(f"{' '.join(parts)} {rng.choice(_TAILS)}.")
     return " ".join(sentences)
+
+
+def page_png(pdf: bytes, page: int = 0, scale: float = 1.0) -> bytes:
+    """Return one page of a PDF drawn as a PNG image (`scale` 1 = 72 dpi), for showing it on screen."""
+    doc = pdfium.PdfDocument(pdf)
+    try:
+        image = doc[page].render(scale=scale).to_pil()
+    finally:
+        doc.close()
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()

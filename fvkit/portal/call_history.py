@@ -186,6 +186,14 @@ def other_party(store: Store, user: User, uniqueid: str) -> str:
     return counterpart(store, user, uniqueid)[0]
 
 
+def may_dial(user: User) -> bool:
+    """Return whether the user has "Contacts and Click to dial" (Standard or Premium, guide p.56).
+
+    Without it the page offers neither Call nor Add to Contact (issue 11 item 16).
+    """
+    return user.extension.has(Feature.CONTACTS)
+
+
 def dial(
     store: Store,
     user: User,
@@ -199,7 +207,7 @@ def dial(
     Needs "Contacts and Click to dial" (Standard or Premium, guide p.56). The callee's voicemail
     and missed-call emails go out as their notification options ask (`mail`, else FVKIT_SMTP_*).
     """
-    if not user.extension.has(Feature.CONTACTS):
+    if not may_dial(user):
         raise PermissionDenied("Click to dial needs the Standard or Premium access level.")
     return place_call(store, user.number, number, now, behaviour=behaviour, mail=mail or MailSettings.from_env())
 

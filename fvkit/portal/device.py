@@ -1,29 +1,36 @@
 """Device (guide p.43-55): activation email, soft and desk phones, login details, programmable keys.
 
-Secrets the screen hands out - the Cloud PIN and the mobile login password - are kept
-only as argon2id hashes with their expiry; the user sees them once, when generated.
+The Cloud PIN is kept only as an argon2id hash with its expiry and shown once, when generated;
+the mobile login and its QR code live in `device_login` (shown again until a new one).
 """
 
 from __future__ import annotations
 
-import io
 import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import polars as pl
-import segno
 
 from fvkit.domain.keys import KEY_SPECS, PROGRAMMABLE_MODELS, KeyFunction, ResourceKind
-from fvkit.domain.limits import CLOUD_PIN_TTL, MOBILE_QR_TTL
+from fvkit.domain.limits import CLOUD_PIN_TTL
 from fvkit.domain.org import KeyOwner
 from fvkit.domain.screens import Screen
 from fvkit.media.mail import Attachment, MailSettings, compose, deliver
 from fvkit.portal.auth import PermissionDenied, User, require_screen
-from fvkit.portal.display import local_time, local_times
+from fvkit.portal.device_login import MOBILE_PORT as MOBILE_PORT
+from fvkit.portal.device_login import QR_SCHEME as QR_SCHEME
+from fvkit.portal.device_login import MobileLogin as MobileLogin
+from fvkit.portal.device_login import keep_login, login_for
+from fvkit.portal.device_login import mobile_login as mobile_login
+from fvkit.portal.device_login import mobile_login_expiry as mobile_login_expiry
+from fvkit.portal.device_login import mobile_login_valid as mobile_login_valid
+from fvkit.portal.device_login import new_mobile_login as new_mobile_login
+from fvkit.portal.device_login import qr_png as qr_png
+from fvkit.portal.display import local_times
 from fvkit.store import devices
 from fvkit.store.db import Store
 from fvkit.store.org import organisation
@@ -32,8 +39,6 @@ from fvkit.store.secrets import hash_secret, verify_secret
 ACTIVATION_SUBJECT = "Your FortiFone account is ready for sign in"  # guide p.43
 CLOUD_PIN_DIGITS = 6  # guide p.44: "Cloud PIN: 285369"
 DESKTOP_PORT = 9000  # guide p.49: the desktop softclient's login shows 9000
-MOBILE_PORT = 5061  # not in the guide: SIP over TLS, the port a mobile softclient registers on
-QR_SCHEME = "fortifone"  # not in the guide: what fvkit's QR code carries, a fortifone:login?... URI
 LABEL_MAX_CHARS = 32  # not in the guide: our bound for a key's label on the phone's screen
 UNSET = "--User Assigned--"  # guide p.51: a user-assigned key not programmed yet
 _EMAIL = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$")
@@ -79,54 +84,12 @@ class CloudPin:
     expires_at: datetime
 
 
-@dataclass(frozen=True, slots=True)
-class MobileLogin:
-    """Login details of the mobile softclient (DEV-3), as the QR code carries them."""
-
-    server: str
-    port: int
-    username: str
-    password: str
-    expires_at: datetime
-
-    @property
-    def payload(self) -> str:
-        """Return the text the QR code encodes: a fortifone:login?... URI."""
-        query = urlencode(
-            {
-                "server": self.server,
-                "port": self.port,
-                "username": self.username,
-                "password": self.password,
-                "expires": self.expires_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            }
-        )
-        return f"{QR_SCHEME}:login?{query}"
-
-    def details(self, time_zone: str) -> dict[str, str]:
-        """Return the login details as the dialog lists them."""
-        return {
-            "Server": self.server,
-            "Port": str(self.port),
-            "Username": self.username,
-            "Password": self.password,
-            "Expires": local_time(self.expires_at, time_zone),
-        }
-
-
 def parse_payload(payload: str) -> dict[str, str]:
     """Return the login fields of a QR code's text (what a softclient reads from it)."""
     parts = urlsplit(payload.strip())
     if parts.scheme != QR_SCHEME or parts.path != "login":
         raise DeviceError("This is not a FortiFone login QR code.")
     return dict(parse_qsl(parts.query, strict_parsing=True))
-
-
-def qr_png(login: MobileLogin, scale: int = 6) -> bytes:
-    """Return the login's QR code as a PNG image."""
-    out = io.BytesIO()
-    segno.make_qr(login.payload, error="m").save(out, kind="png", scale=scale, border=4)
-    return out.getvalue()
 
 
 def cloud_id(store: Store) -> str:
@@ -166,31 +129,6 @@ def cloud_pin_valid(store: Store, extension: str, pin: str, now: datetime) -> bo
     """Return whether a phone registering as `extension` typed a valid Cloud PIN."""
     found = devices.cloud_pin(store, extension)
     return found is not None and found[1] > now and verify_secret(found[0], pin)
-
-
-def _login(store: Store, user: User, now: datetime) -> MobileLogin:
-    password = secrets.token_urlsafe(12)  # NOTE: a secret: the OS generator
-    return MobileLogin(str(organisation(store)["domain"]), MOBILE_PORT, user.number, password, now + MOBILE_QR_TTL)
-
-
-def new_mobile_login(store: Store, user: User, now: datetime) -> MobileLogin:
-    """Return new mobile login details valid 24 hours (guide p.45); earlier ones stop working."""
-    require_screen(user, Screen.DEVICE)
-    login = _login(store, user, now)
-    devices.set_mobile_login(store, user.number, hash_secret(login.password), now, login.expires_at)
-    return login
-
-
-def mobile_login_valid(store: Store, extension: str, password: str, now: datetime) -> bool:
-    """Return whether a mobile softclient's login (from the QR code) is valid at `now`."""
-    found = devices.mobile_login(store, extension)
-    return found is not None and found[1] > now and verify_secret(found[0], password)
-
-
-def mobile_login_expiry(store: Store, user: User, now: datetime) -> datetime | None:
-    """Return until when the user's mobile login is valid, None when none is valid at `now`."""
-    found = devices.mobile_login(store, user.number)
-    return found[1] if found and found[1] > now else None
 
 
 def desktop_login(store: Store, user: User) -> dict[str, str]:
@@ -284,7 +222,7 @@ def send_activation_email(store: Store, user: User, now: datetime, settings: Mai
     """
     require_screen(user, Screen.DEVICE)
     to = activation_recipients(store, user)
-    pin, login = _pin(now), _login(store, user, now)
+    pin, (login, nonce) = _pin(now), login_for(store, user, now)
     msg = compose(
         to,
         ACTIVATION_SUBJECT,
@@ -295,7 +233,7 @@ def send_activation_email(store: Store, user: User, now: datetime, settings: Mai
     where = deliver(msg, settings or MailSettings.from_env())
     # only a delivered email replaces the PIN and QR code the user may already be using
     devices.set_cloud_pin(store, user.number, hash_secret(pin.pin), pin.expires_at)
-    devices.set_mobile_login(store, user.number, hash_secret(login.password), now, login.expires_at)
+    keep_login(store, user, login, nonce, now)
     return Activation(to, where, msg, pin, login)
 
 

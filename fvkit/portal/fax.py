@@ -8,7 +8,7 @@ building a sent fax's PDF are `pipelines.fax`'s; this module stores what it hand
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import datetime
 from typing import Any
 
@@ -39,6 +39,18 @@ SENT_LABELS = {"party": "To", "time": "Time", "pages": "Pages", "status": "Statu
 
 class CannotSend(ValueError):
     """A fax, forward or cover page the portal refuses; the message is safe to show."""
+
+
+@dataclass(frozen=True, slots=True)
+class DynamicCover:
+    """The Dynamic cover sheet's fields (guide p.33), and the receiver's name of a saved one (p.35)."""
+
+    sender: str = ""
+    email: str = ""
+    subject: str = ""
+    company: str = ""
+    comments: str = ""
+    recipient: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,3 +299,18 @@ def delete_cover_pages(store: Store, user: User, ids: list[int]) -> int:
     """Delete the user's cover pages with these ids; return how many (FAX-4)."""
     require_screen(user, Screen.FAX)
     return faxes.delete_cover_pages(store, user.number, [int(i) for i in ids])
+
+
+def dynamic_cover(store: Store, user: User) -> DynamicCover:
+    """Return the user's saved Dynamic Cover Page (guide p.34-35), empty fields if none was saved."""
+    require_screen(user, Screen.FAX)
+    found = faxes.dynamic_cover(store, user.number)
+    return DynamicCover(**found) if found else DynamicCover()
+
+
+def save_dynamic_cover(store: Store, user: User, cover: DynamicCover, now: datetime) -> DynamicCover:
+    """Keep the user's Dynamic Cover Page for New fax to use (guide p.35 steps 4-5); return it as kept."""
+    require_screen(user, Screen.FAX)
+    kept = DynamicCover(**{f.name: str(getattr(cover, f.name)).strip() for f in fields(DynamicCover)})
+    faxes.save_dynamic_cover(store, user.number, asdict(kept), now)
+    return kept

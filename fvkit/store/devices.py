@@ -48,14 +48,14 @@ def cloud_pin(store: Store, extension: str) -> tuple[str, datetime] | None:
 
 
 def set_mobile_login(
-    store: Store, extension: str, secret_hash: str, created_at: datetime, expires_at: datetime
+    store: Store, extension: str, secret_hash: str, created_at: datetime, expires_at: datetime, nonce: str | None = None
 ) -> None:
-    """Keep the hash of the extension's new mobile login password, replacing an earlier one."""
+    """Keep the hash (and the nonce it derives from) of the extension's new mobile login password."""
     store.execute(
-        "INSERT INTO mobile_login (extension, secret_hash, created_at, expires_at) VALUES (?, ?, ?, ?) "
+        "INSERT INTO mobile_login (extension, secret_hash, created_at, expires_at, nonce) VALUES (?, ?, ?, ?, ?) "
         "ON CONFLICT (extension) DO UPDATE SET secret_hash = excluded.secret_hash, "
-        "created_at = excluded.created_at, expires_at = excluded.expires_at",
-        [extension, secret_hash, created_at, expires_at],
+        "created_at = excluded.created_at, expires_at = excluded.expires_at, nonce = excluded.nonce",
+        [extension, secret_hash, created_at, expires_at, nonce],
     )
 
 
@@ -63,6 +63,23 @@ def mobile_login(store: Store, extension: str) -> tuple[str, datetime] | None:
     """Return the extension's mobile login password hash and expiry, if one was generated."""
     row = store.execute("SELECT secret_hash, expires_at FROM mobile_login WHERE extension = ?", [extension]).fetchone()
     return (str(row[0]), row[1]) if row else None
+
+
+def mobile_login_nonce(store: Store, extension: str) -> tuple[str, datetime, datetime] | None:
+    """Return the nonce, creation and expiry of the extension's mobile login, if it has a nonce."""
+    row = store.execute(
+        "SELECT nonce, created_at, expires_at FROM mobile_login WHERE extension = ? AND nonce IS NOT NULL", [extension]
+    ).fetchone()
+    return (str(row[0]), row[1], row[2]) if row else None
+
+
+def mobile_login_key(store: Store, fresh: bytes) -> bytes:
+    """Return the organisation's mobile login key, keeping `fresh` as that key if there is none yet."""
+    with store.transaction() as cur:
+        cur.execute("INSERT INTO mobile_login_key (id, key) VALUES (1, ?) ON CONFLICT (id) DO NOTHING", [fresh])
+        row = cur.execute("SELECT key FROM mobile_login_key WHERE id = 1").fetchone()
+    assert row is not None
+    return bytes(row[0])
 
 
 def notify_emails(store: Store, extension: str) -> str:

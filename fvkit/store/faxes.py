@@ -162,3 +162,24 @@ def delete_cover_pages(store: Store, owner: str, ids: list[int]) -> int:
             [owner, ids],
         ).fetchall()
     return len(gone)
+
+
+def dynamic_cover(store: Store, owner: str) -> dict[str, str] | None:
+    """Return the owner's saved Dynamic Cover Page fields, or None if none was saved."""
+    table = store.arrow(
+        "SELECT recipient, sender, email, subject, company, comments FROM dynamic_cover_page WHERE owner = ?",
+        [owner],
+    )
+    rows = table.to_pylist()
+    return {k: str(v) for k, v in rows[0].items()} if rows else None
+
+
+def save_dynamic_cover(store: Store, owner: str, fields: dict[str, str], now: datetime) -> None:
+    """Keep the owner's Dynamic Cover Page, replacing the one saved before."""
+    store.execute(
+        "INSERT INTO dynamic_cover_page (owner, recipient, sender, email, subject, company, comments, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (owner) DO UPDATE SET recipient = excluded.recipient, "
+        "sender = excluded.sender, email = excluded.email, subject = excluded.subject, "
+        "company = excluded.company, comments = excluded.comments, updated_at = excluded.updated_at",
+        [owner, *(fields[k] for k in ("recipient", "sender", "email", "subject", "company", "comments")), now],
+    )

@@ -108,11 +108,37 @@ def test_view_mobile_login_information_shows_a_qr_code_and_regenerates(db: Path)
     assert len(at.get("image")) == 1
     first = _details(at)
     assert first["Server"] == "example.com" and first["Username"] == "7104" and first["Port"] == "5061"
-    at.run()  # a rerun keeps the same details (the store keeps only their hash)
+    at.run()  # a rerun keeps the same details
     assert _details(at)["Password"] == first["Password"]
     at.button(key="dev_mobile_regenerate").click().run()
     assert _details(at)["Password"] != first["Password"]
     assert len(at.get("image")) == 1
+
+
+@pytest.mark.req("DEV-3")
+def test_viewing_mobile_login_again_shows_the_emailed_qr_code_until_generate(db: Path, tmp_path: Path) -> None:
+    at = _page()
+    at.button(key="dev_activation").click().run()
+    at.button(key="dev_activation_ok").click().run()
+    (eml,) = (tmp_path / "outbox").glob("*.eml")
+    body = BytesParser(policy=policy.default).parsebytes(eml.read_bytes()).get_body(("plain",))
+    assert body is not None
+    match = re.search(r"Password: (\S+)", body.get_content())
+    assert match is not None
+    emailed = match.group(1)
+    for session in (at, _page()):  # this browser session, and a later one
+        session.button(key="dev_mobile").click().run()
+        assert _details(session)["Password"] == emailed  # the emailed QR code still works
+        del session.session_state["dev_dialog"]  # the dialog closed
+        session.run()
+    at.button(key="dev_mobile").click().run()
+    at.button(key="dev_mobile_regenerate").click().run()
+    fresh = _details(at)["Password"]
+    assert fresh != emailed
+    assert "A new QR code was generated: the previous one no longer works." in [s.value for s in at.success]
+    later = _page()
+    later.button(key="dev_mobile").click().run()
+    assert _details(later)["Password"] == fresh
 
 
 @pytest.mark.req("DEV-4")

@@ -85,15 +85,16 @@ def _ids(at: AppTest) -> list[int]:
 
 @pytest.mark.req("FAX-1")
 @pytest.mark.req("AUTH-5")
-def test_inbox_lists_own_faxes_and_downloads_the_selected_one(db: Path) -> None:
+def test_inbox_lists_own_faxes_with_a_download_link_each(db: Path) -> None:
     at = _open_page(OWNER)
     table = at.dataframe[0].value
-    assert list(table.columns) == ["id", "From", "Time", "Pages", "Status"]
+    assert list(table.columns) == ["id", "From", "Time", "Pages", "Status", "Download"]
     assert _ids(at) == [9002, 9001]  # not 7104's 9003
     assert "1-2 of 2" in [c.value for c in at.caption]
-    assert at.get("download_button")[0].proto.disabled  # nothing selected
-    at = _select(at, "fax_inbox_table", [1])
-    assert not at.get("download_button")[0].proto.disabled
+    links = list(table["Download"])
+    assert all(link.endswith(".pdf") and "/media/" in link for link in links), links
+    assert len(set(links)) == 2  # one file per fax
+    assert not at.get("download_button")  # the link column replaced the selected-fax button
 
 
 @pytest.mark.req("AUTH-4")
@@ -126,7 +127,7 @@ def test_new_fax_with_dynamic_cover_lands_in_sent(db: Path) -> None:
     assert [s.value for s in at.success] == ["Fax sent to 16045550100: 3 page(s)."]
     assert at.session_state["fax_view"] == "Sent"
     table = at.dataframe[0].value
-    assert list(table.columns) == ["id", "To", "Time", "Pages", "Status"]
+    assert list(table.columns) == ["id", "To", "Time", "Pages", "Status", "Download"]
     assert (table["To"][0], table["Pages"][0], table["Status"][0]) == ("16045550100", 3, "Sent")
     rows = read_db(db, "SELECT owner, box, pages, blob_sha256 IS NOT NULL FROM fax WHERE remote_number = '16045550100'")
     assert rows == [(OWNER, "Sent", 3, True)]
@@ -163,21 +164,65 @@ def test_cover_page_new_refuses_two_pages_then_keeps_one_and_deletes_it(db: Path
     assert read_db(db, "SELECT count(*) FROM cover_page") == [(0,)]
 
 
-@pytest.mark.req("FAX-4")
-def test_dynamic_cover_page_preview_and_ok_prefill_new_fax(db: Path) -> None:
-    at = _open_page(OWNER)
+def _download_url(at: AppTest) -> str:
+    """Return the URL of the file the dialog's preview download serves (its id follows the content)."""
+    (button,) = at.get("download_button")
+    return str(button.proto.url)
+
+
+def _dynamic_cover_dialog(at: AppTest) -> AppTest:
     at.session_state["fax_view"] = "Cover Page"
     at.run()
-    at.button(key="fax_cover_dynamic").click().run()
-    assert [b.proto.label for b in at.get("download_button")] == ["👁️ Preview"]
+    return at.button(key="fax_cover_dynamic").click().run()
+
+
+@pytest.mark.req("FAX-4")
+def test_dynamic_cover_page_preview_shows_the_fields_just_typed(db: Path) -> None:
+    at = _dynamic_cover_dialog(_open_page(OWNER))
+    assert not at.get("image") and not at.get("download_button")
+    urls = set()
+    for n in range(3):  # a field changes, then Preview at once: the same run has both (issue 11 item 3)
+        at.text_input(key="fax_dyn_subject").input(f"Quote {n}")
+        at.button(key="fax_dyn_preview").click().run()
+        assert not at.exception
+        assert len(at.get("image")) == 1
+        assert [b.proto.label for b in at.get("download_button")] == ["⬇️ Download the preview (PDF)"]
+        urls.add(_download_url(at))
+    assert len(urls) == 3  # a new file for each change (the Chromium test reads them)
+    at.text_input(key="fax_dyn_company").input("Acme").run()  # once shown, the preview follows every field
+    assert len(at.get("image")) == 1
+    assert _download_url(at) not in urls
+
+
+@pytest.mark.req("FAX-4")
+def test_dynamic_cover_page_ok_is_kept_for_new_fax_in_a_later_session(db: Path) -> None:
+    at = _dynamic_cover_dialog(_open_page(OWNER))
+    at.text_input(key="fax_dyn_to").input("Bob Ray")
     at.text_input(key="fax_dyn_sender").input("Ann Lee")
     at.text_input(key="fax_dyn_company").input("Acme")
     at.button(key="fax_dyn_ok").click().run()
-    at.session_state["fax_view"] = "Inbox"
-    at.run()
-    at.button(key="fax_new").click().run()
-    assert at.text_input(key="fax_new_sender").value == "Ann Lee"
-    assert at.text_input(key="fax_new_company").value == "Acme"
+    assert [s.value for s in at.success] == ["Dynamic cover page saved: New fax uses it."]
+    assert read_db(db, "SELECT recipient, sender, company FROM dynamic_cover_page WHERE owner = ?", [OWNER]) == [
+        ("Bob Ray", "Ann Lee", "Acme")
+    ]
+    later = _open_page(OWNER)  # a new browser session: nothing of the first one's state
+    later.button(key="fax_new").click().run()
+    assert later.text_input(key="fax_new_sender").value == "Ann Lee"
+    assert later.text_input(key="fax_new_company").value == "Acme"
+    assert "From your Dynamic Cover Page to Bob Ray (Fax > Cover Page); changes here apply to this fax." in [
+        c.value for c in later.caption
+    ]
+    again = _dynamic_cover_dialog(_open_page(OWNER))
+    assert again.text_input(key="fax_dyn_to").value == "Bob Ray"
+
+
+@pytest.mark.req("FAX-2")
+def test_new_fax_keeps_cancel_after_a_refusal(db: Path) -> None:
+    at = _new_fax(_open_page(OWNER), "call me", [("a.pdf", _pdf(1), "application/pdf")])
+    assert next(e.value for e in at.error).startswith("A fax number holds digits only")
+    assert at.button(key="fax_send_cancel").label == "Cancel"
+    at.button(key="fax_send_cancel").click().run()
+    assert "fax_dialog" not in at.session_state
 
 
 @pytest.mark.req("FAX-2")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, time
 from pathlib import Path
 
@@ -54,6 +55,11 @@ def _listed(at: AppTest) -> list[tuple[str, str, str]]:
     return [(r["Start"], r["Title"], r["Access"]) for r in frame.to_dict("records")]
 
 
+def _add_guest(at: AppTest, number: str) -> None:
+    at.multiselect(key="rem_pick").select(number).run()
+    at.button(key="rem_guest_add").click().run()
+
+
 def _errors(at: AppTest) -> list[str]:
     return [e.value for e in at.error]
 
@@ -86,8 +92,12 @@ def test_new_reminder_with_guests_is_saved_and_listed(db: Path) -> None:
     at.selectbox(key="rem_f_frequency").set_value("Weekly").run()
     at.selectbox(key="rem_f_ends").set_value("After").run()
     at.number_input(key="rem_f_count").set_value(3).run()
-    at.multiselect(key="rem_f_guests").select("7102").select("7103").run()
-    at.text_area(key="rem_f_external").input("+1 408 555 0100").run()
+    at.multiselect(key="rem_pick").select("7102").select("7103").run()
+    at.text_input(key="rem_pick_external").input("+1 408 555 0100").run()
+    at.button(key="rem_guest_add").click().run()  # > moves them to the selected list
+    assert at.multiselect(key="rem_pick").value == [] and at.text_input(key="rem_pick_external").value == ""
+    assert at.multiselect(key="rem_f_selected").value == ["7102", "7103", "external:14085550100"]
+    assert "7102" not in at.multiselect(key="rem_pick").options  # no longer available
     at.button(key="rem_ok").click().run()
     assert not at.exception and not _errors(at)
     assert "saved" in at.success[0].value
@@ -100,7 +110,7 @@ def test_new_reminder_with_guests_is_saved_and_listed(db: Path) -> None:
 def test_new_reminder_without_title_is_refused_and_the_dialog_stays(db: Path) -> None:
     at = _page()
     at.button(key="rem_new").click().run()
-    at.multiselect(key="rem_f_guests").select("7102").run()
+    _add_guest(at, "7102")
     at.button(key="rem_ok").click().run()
     assert "Title is mandatory." in _errors(at)
     assert at.button(key="rem_ok").label == "OK"
@@ -131,7 +141,7 @@ def test_audio_default_plays_and_customized_call_me_records(db: Path) -> None:
     assert at.session_state["rem_f_audio_sha"]
     at.text_input(key="rem_f_title").input("Call me").run()
     at.date_input(key="rem_f_date").set_value(DAY).run()
-    at.multiselect(key="rem_f_guests").select("7102").run()
+    _add_guest(at, "7102")
     at.button(key="rem_ok").click().run()
     assert not _errors(at)
     assert [t for _, t, _ in _listed(at)] == ["Call me"]
@@ -153,7 +163,7 @@ def test_copy_then_paste_fills_the_new_form(db: Path) -> None:
     assert at.text_input(key="rem_f_title").value == ""
     at.button(key="rem_paste").click().run()
     assert at.text_input(key="rem_f_title").value == "Dentist"
-    assert at.multiselect(key="rem_f_guests").value == ["7102"]
+    assert at.multiselect(key="rem_f_selected").value == ["7102"]
     at.text_input(key="rem_f_title").input("Dentist again").run()
     at.button(key="rem_ok").click().run()
     assert not _errors(at)
@@ -183,3 +193,42 @@ def test_system_reminder_opens_read_only(db: Path) -> None:
     assert at.text_input(key="rem_f_title").disabled
     keys = {b.key for b in at.button}
     assert "rem_ok" not in keys and "rem_delete" not in keys and "rem_copy" in keys
+
+    assert at.multiselect(key="rem_f_selected").disabled
+
+
+@pytest.mark.req("REM-2")
+def test_a_guest_can_be_taken_off_the_selected_list_and_a_bad_external_is_refused(db: Path) -> None:
+    at = _page()
+    at.button(key="rem_new").click().run()
+    _add_guest(at, "7102")
+    _add_guest(at, "7103")
+    at.text_input(key="rem_pick_external").input("call me").run()
+    at.button(key="rem_guest_add").click().run()
+    assert "'call me' is not a phone number." in _errors(at)
+    assert at.multiselect(key="rem_f_selected").value == ["7102", "7103"]
+    at.multiselect(key="rem_f_selected").unselect("7102").run()
+    assert at.multiselect(key="rem_f_selected").value == ["7103"]
+    assert any(o.startswith("7102 ") for o in at.multiselect(key="rem_pick").options)  # back on offer
+
+
+@pytest.mark.req("REM-5")
+def test_read_only_view_shows_every_guest_the_viewer_too(db: Path) -> None:
+    st.cache_resource.clear()
+    store = Store(db)
+    try:
+        juliet = auth.sign_in(store, "7101", SEED_PASSWORD, datetime(2026, 10, 6))
+        draft = Draft(title="Review", start=datetime.combine(DAY, time(10)), guests=("7102", "7104"))
+        rid = reminder.create(store, juliet, replace(draft, external=("4085550100",)))
+        store.execute(  # the administrator lets 7104 use Reminder too
+            "UPDATE extension SET privileges = list_append(privileges, 'Reminder') WHERE number = '7104' "
+            "AND NOT list_contains(privileges, 'Reminder')"
+        )
+    finally:
+        store.close()
+    at = _open_reminder(_page("7104"), rid)  # a guest opens 7101's reminder
+    assert "read-only" in at.info[0].value
+    selected = at.multiselect(key="rem_f_selected")
+    assert selected.value == ["7102", "7104", "external:4085550100"] and selected.disabled
+    assert selected.options[1].startswith("7104 ")  # the viewer, by name
+    assert selected.options[2] == "📞 4085550100 (external)"

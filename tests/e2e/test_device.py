@@ -56,3 +56,53 @@ def test_generate_a_cloud_pin_and_scan_the_mobile_login_qr_code(
     fields = parse_payload(decoded.stdout.decode())
     assert fields["username"] == USER
     expect(dialog.get_by_text(f"Password: {fields['password']}")).to_be_visible()
+
+
+def _shown_password(page: Page) -> str:
+    dialog = page.get_by_role("dialog")
+    expect(dialog.get_by_text(f"Username: {USER}")).to_be_visible()
+    page.locator(IDLE).wait_for()  # the run has drawn every line (stale ones stay until replaced)
+    found = re.search(r"Password: (\S+)", dialog.inner_text())
+    assert found is not None
+    return found.group(1)
+
+
+def _view_mobile_login(page: Page) -> str:
+    page.get_by_role("button", name="View Mobile Login Information...").click()
+    return _shown_password(page)
+
+
+def _close_dialog(page: Page) -> None:
+    page.get_by_role("dialog").get_by_role("button", name="Close").click()
+    expect(page.get_by_role("dialog")).to_have_count(0)
+    page.locator(IDLE).wait_for()
+
+
+@pytest.mark.e2e
+@pytest.mark.req("DEV-3")
+def test_viewing_mobile_login_information_again_keeps_the_qr_code_until_generate(
+    page: Page, portal_url: str, password: str, artifacts: Path, tmp_path: Path
+) -> None:
+    _open_device(page, portal_url, password)
+    first = _view_mobile_login(page)  # guide p.45 step 2: Soft Phones > View Mobile Login Information
+    _close_dialog(page)
+    assert _view_mobile_login(page) == first  # viewing again voids nothing
+    _close_dialog(page)
+    _open_device(page, portal_url, password)  # a new browser session (reload, sign in)
+    assert _view_mobile_login(page) == first
+
+    # "The generated QR code expires in 24 hours, however, you can generate a new one."
+    page.get_by_role("button", name="🔄 Generate a new QR code").click()
+    expect(page.get_by_text("A new QR code was generated: the previous one no longer works.")).to_be_visible()
+    fresh = _shown_password(page)
+    assert fresh != first
+    qr = page.get_by_role("dialog").locator('[data-testid="stImage"] img')
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=qr.element_handle())
+    page.screenshot(path=artifacts / "device-mobile-login-new.png", full_page=True)
+    if shutil.which("zbarimg") is not None:  # the code on screen carries the new password
+        shot = tmp_path / "qr.png"
+        qr.screenshot(path=shot)
+        decoded = subprocess.run(["zbarimg", "--raw", "-q", str(shot)], capture_output=True, check=True, timeout=30)
+        assert parse_payload(decoded.stdout.decode())["password"] == fresh
+    _close_dialog(page)
+    assert _view_mobile_login(page) == fresh

@@ -46,10 +46,22 @@ def test_create_a_reminder_with_a_guest_and_switch_views(
     dialog.get_by_role("textbox", name="Title").fill(TITLE)
     dialog.get_by_role("textbox", name="Location").fill("Room 2")
     page.locator(IDLE).wait_for()
-    dialog.locator('[data-testid="stMultiSelect"]').click()
+    # Guest (p.41): "From the available and external lists, make your selections and click the arrow
+    # right icon (>) to update the selected list."
+    dialog.locator('[data-testid="stMultiSelect"]').filter(has_text="Available").click()
     page.get_by_role("option", name=re.compile(r"^7102 ")).click()
     page.keyboard.press("Escape")  # close the options, not the dialog
     page.locator(IDLE).wait_for()
+    external = dialog.get_by_role("textbox", name="External")
+    external.fill("+1 408 555 0100")
+    external.press("Tab")
+    page.locator(IDLE).wait_for()
+    dialog.get_by_role("button", name=">", exact=True).click()
+    selected = dialog.locator('[data-testid="stMultiSelect"]').filter(has_text="Selected")
+    expect(selected.get_by_text(re.compile(r"^7102 "))).to_be_visible()
+    expect(selected.get_by_text("📞 14085550100 (external)")).to_be_visible()
+    page.locator(IDLE).wait_for()
+    page.screenshot(path=str(artifacts / "reminder-guests.png"), full_page=True)
     expect(dialog.locator('[data-testid="stAudio"]')).to_have_count(1)  # the Default beep's Play
     dialog.get_by_role("button", name="OK").click()
     expect(page.get_by_text(f"Reminder '{TITLE}' saved.")).to_be_visible()
@@ -72,6 +84,9 @@ def test_create_a_reminder_with_a_guest_and_switch_views(
     dialog = page.get_by_role("dialog")
     expect(dialog.get_by_role("textbox", name="Title")).to_have_value(TITLE)
     expect(dialog.get_by_role("button", name="🗑️ Delete")).to_be_visible()
+    selected = dialog.locator('[data-testid="stMultiSelect"]').filter(has_text="Selected")
+    expect(selected.get_by_text(re.compile(r"^7102 "))).to_be_visible()  # every guest is listed
+    expect(selected.get_by_text("📞 14085550100 (external)")).to_be_visible()
     page.locator(IDLE).wait_for()
     with page.expect_download() as download:
         dialog.get_by_role("button", name="💾 Save GSM").click()

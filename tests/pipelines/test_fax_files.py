@@ -245,3 +245,22 @@ def test_preview_cover_is_one_page_with_the_fields() -> None:
     (page,) = texts(pdf)
     for value in ("Bob", "Ann", "ann@example.com", "Hello", "Acme", "Call me"):
         assert value in page
+
+
+@pytest.mark.req("FAX-4")
+def test_send_fax_with_the_saved_dynamic_cover_names_its_receiver(seeded_store: Store) -> None:
+    user = auth.acting_as(seeded_store, SENDER)
+    saved = fax_service.save_dynamic_cover(seeded_store, user, DynamicCover("Ann Lee", recipient="Bob Ray"), NOW)
+    sent = fax.send_fax(
+        seeded_store, user, to="6045550100", attachments=[("a.pdf", pdf_bytes(1, "Body"))], cover=saved, now=NOW
+    )
+    _, pdf = fax_service.fax_file(seeded_store, user, sent.id)
+    cover = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    assert "Bob Ray (6045550100)" in cover and "Ann Lee" in cover
+
+
+def test_preview_cover_png_is_a_letter_page_image() -> None:
+    png = fax.preview_cover_png(DynamicCover("Ann", recipient="Bob"))
+    with Image.open(io.BytesIO(png)) as image:
+        assert image.format == "PNG" and image.size == (612, 792)
+        assert image.convert("L").getextrema()[0] < 100  # there is dark text on it

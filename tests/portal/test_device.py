@@ -145,6 +145,26 @@ def test_mobile_login_is_a_qr_code_of_the_login_details_valid_24_hours(seeded_st
         device.parse_payload("https://example.com/?server=x")
 
 
+@pytest.mark.req("DEV-3")
+@pytest.mark.req("DEV-1")
+def test_viewing_the_mobile_login_again_gives_the_emailed_one_until_a_new_one(
+    seeded_store: Store, tmp_path: Path
+) -> None:
+    user = _user(seeded_store, "7101")
+    sent = device.send_activation_email(seeded_store, user, NOW, MailSettings(outbox=tmp_path / "outbox"))
+    for later in (NOW + timedelta(minutes=1), NOW + timedelta(hours=23)):
+        assert device.mobile_login(seeded_store, user, later) == sent.login  # the emailed QR code, still valid
+    assert device.mobile_login_valid(seeded_store, "7101", sent.login.password, NOW + timedelta(hours=23))
+    fresh = device.new_mobile_login(seeded_store, user, NOW + timedelta(hours=1))
+    assert fresh.password != sent.login.password
+    assert device.mobile_login(seeded_store, user, NOW + timedelta(hours=2)) == fresh
+    assert not device.mobile_login_valid(seeded_store, "7101", sent.login.password, NOW + timedelta(hours=2))
+    expired = device.mobile_login(seeded_store, user, NOW + timedelta(hours=26))  # past 24 h: a new one
+    assert expired.password != fresh.password and expired.expires_at == NOW + timedelta(hours=26) + DAY
+    stored = seeded_store.execute("SELECT secret_hash, nonce FROM mobile_login WHERE extension = '7101'").fetchone()
+    assert stored[0].startswith("$argon2id$") and expired.password not in stored[0] + stored[1]
+
+
 @pytest.mark.req("DEV-4")
 def test_desktop_login_lists_server_port_username_password(seeded_store: Store) -> None:
     user = _user(seeded_store, "7104")

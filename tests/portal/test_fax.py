@@ -198,3 +198,30 @@ def test_monitor_resend_forward_delete(store: Store) -> None:
     assert fax.delete_monitored(store, user, ACCOUNT, [account_fax]) == 1
     assert fax.monitor_page(store, user, ACCOUNT).total == 0
     assert copy in fax.list_page(store, auth.acting_as(store, OTHER), "Inbox").rows["id"].to_list()
+
+
+@pytest.mark.req("FAX-1")
+def test_received_fax_is_stamped_in_the_organisations_local_time(store: Store) -> None:
+    user = auth.acting_as(store, OWNER)
+    zone = str(store.execute("SELECT time_zone FROM organisation").fetchone()[0])  # type: ignore[index]
+    assert zone != "UTC"
+    shown = fax.list_page(store, user, "Inbox").rows["Time"][1]  # fax 9001, 09:00 UTC
+    _, pdf = fax.fax_file(store, user, 9001)
+    header = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    assert local_time(datetime(2026, 10, 5, 9), zone)[:16] in header
+    assert "2026-10-05 09:00" not in header  # not the UTC clock
+    assert str(shown)[:16] == local_time(datetime(2026, 10, 5, 9), zone)[:16]
+
+
+@pytest.mark.req("FAX-4")
+def test_dynamic_cover_page_is_kept_per_user_until_changed(store: Store) -> None:
+    owner, other = auth.acting_as(store, OWNER), auth.acting_as(store, OTHER)
+    assert fax.dynamic_cover(store, owner) == fax.DynamicCover()
+    kept = fax.save_dynamic_cover(store, owner, fax.DynamicCover(sender=" Ann ", recipient="Bob", comments="Hi"), NOW)
+    assert kept == fax.DynamicCover(sender="Ann", recipient="Bob", comments="Hi")
+    assert fax.dynamic_cover(store, owner) == kept
+    assert fax.dynamic_cover(store, other) == fax.DynamicCover()  # another user's is their own
+    fax.save_dynamic_cover(store, owner, fax.DynamicCover(subject="Quote"), NOW)
+    assert fax.dynamic_cover(store, owner) == fax.DynamicCover(subject="Quote")
+    with pytest.raises(PermissionDenied):
+        fax.save_dynamic_cover(store, auth.acting_as(store, NO_FAX), kept, NOW)
