@@ -116,7 +116,7 @@ def main() -> None:
         st.error(str(err))
         st.stop()
     session.start_live()
-    user = session.current_user() or session.restore_user()
+    user = session.authenticate()
     if user is None:
         session.write_cleared_cookie()
         st.navigation(login_pages(), position="hidden").run()

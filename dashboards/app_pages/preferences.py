@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
-from dashboards.session import USER_KEY, current_user, store
+from dashboards.session import USER_KEY, current_token, current_user, store
 from dashboards.toolbar import page_toolbar
 from fvkit.domain.handling import QuickModeCode, TwinningMode, TwinningStatus
 from fvkit.domain.limits import MB, PICTURE_MAX_BYTES, TWINNING_MAX_SCHEDULES
@@ -121,7 +121,7 @@ def change_password(_: str = "") -> None:
         ok = st.form_submit_button("OK", type="primary")
     if ok:
         try:
-            preferences.change_password(store(), user, current_pw, new, confirm)
+            preferences.change_password(store(), user, current_pw, new, confirm, now=_now(), keep_token=current_token())
         except BadPreference as err:
             st.error(str(err))
         else:

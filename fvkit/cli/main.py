@@ -107,7 +107,11 @@ def simulate_cmd(
         f"faxes: {summary.faxes:,}  recordings: {summary.recordings:,}  seconds: {elapsed:.1f}"
     )
     if summary.organisation_created and password is None:
-        click.echo(f"portal passwords are random: set one with `fvkit users set-password --db {db} EXT PASSWORD`")
+        click.echo(
+            "portal passwords, voicemail PINs and personal codes are random and shown to no one: "
+            f"`fvkit users welcome --db {db} EXT` mails a user a new password, "
+            f"`fvkit users set-password --db {db} EXT PASSWORD` sets one"
+        )
 
 
 def _local_midnight(day: date) -> datetime:
@@ -149,7 +153,7 @@ def set_password(db: str, ext: str, password: str) -> None:
         raise click.ClickException(f"no extension {ext} in {db}")
     set_password_hash(store, ext, hash_secret(password))
     store.close()
-    click.echo(f"password set for {ext}")
+    click.echo(f"password set for {ext}; its sessions and Remember-me tokens are ended")
 
 
 @users.command(name="welcome")
@@ -174,7 +178,12 @@ def send_welcome(db: str, portal_url: str, ext: str) -> None:
 @click.option("--port", default=8501, show_default=True)
 @click.option("--live", is_flag=True, help="Keep calls arriving while the portal runs (SIM-5).")
 @click.option("--speed", default=1.0, show_default=True, help="With --live: simulated seconds per real second.")
-@click.option("--address", default="0.0.0.0", show_default=True)  # noqa: S104  # a web portal
+@click.option(
+    "--address",
+    default="127.0.0.1",
+    show_default=True,
+    help="Interface to listen on; 0.0.0.0 for every one (put TLS in front: docs/SECURITY.md).",
+)
 def serve(db: str, port: int, live: bool, speed: float, address: str) -> None:
     """Start the web portal on a database."""
     open_store(db).close()  # fail here, in one line, if the file is missing or held

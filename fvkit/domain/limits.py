@@ -64,3 +64,10 @@ SIGNIN_LOCKOUT = timedelta(minutes=15)
 
 #: "Remember me" keeps a browser signed in this long (AUTH-2). Not in the guide: our bound.
 REMEMBER_ME_TTL = timedelta(days=7)
+
+#: A sign-in without Remember me lasts for the browser session (a session cookie), and at
+#: most this long server-side even if the browser stays open (AUTH-2/3). Not in the guide.
+SESSION_TTL = timedelta(hours=12)
+
+#: The voicemail PIN "hint" shows that a PIN is set, never any of its digits or its length.
+VM_PIN_HINT = "******"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import re
 import warnings
 from dataclasses import dataclass
@@ -12,17 +13,23 @@ import polars as pl
 from PIL import Image
 
 from fvkit.domain.handling import QUICK_MODE_BY_CODE, QuickModeCode, QuickStatus, TwinningMode, TwinningStatus
-from fvkit.domain.limits import PICTURE_MAX_BYTES, PICTURE_RATIO_MAX, PICTURE_RATIO_MIN, TWINNING_MAX_SCHEDULES
+from fvkit.domain.limits import (
+    PICTURE_MAX_BYTES,
+    PICTURE_RATIO_MAX,
+    PICTURE_RATIO_MIN,
+    TWINNING_MAX_SCHEDULES,
+    VM_PIN_HINT,
+)
 from fvkit.domain.numbers import digits
 from fvkit.domain.org import ACCESS_FEATURES, AccessLevel, AuthType, Privilege
 from fvkit.domain.prefs import PHONE_LANGUAGES, TIME_ZONES, WEB_LANGUAGES, Theme, VoicemailNotification
 from fvkit.domain.screens import Screen
 from fvkit.portal import contact
-from fvkit.portal.auth import User, require, require_screen
+from fvkit.portal.auth import SignInError, User, check_current_password, require, require_screen
 from fvkit.portal.display import local_time
 from fvkit.store import accounts, blobs, preferences
 from fvkit.store.db import Store
-from fvkit.store.secrets import hash_secret, verify_secret
+from fvkit.store.secrets import hash_secret
 
 PIN_MIN, PIN_MAX = 4, 10  # digits of a voicemail PIN
 PASSWORD_MIN = 8  # characters of a portal password
@@ -135,8 +142,20 @@ def picture(store: Store, user: User) -> bytes | None:
 
 
 def pin_hint(pin: str) -> str:
-    """Return the hint shown for a PIN: its last two digits ("****07")."""
-    return "*" * (len(pin) - 2) + pin[-2:]
+    """Return the hint shown for a PIN: that one is set, and nothing of its digits or length."""
+    return VM_PIN_HINT if pin else ""
+
+
+def weak_pin(pin: str, number: str) -> str | None:
+    """Return why a PIN is too easy to guess (one digit repeated, a run, the extension), or None."""
+    steps = {int(b) - int(a) for a, b in itertools.pairwise(pin)}
+    if len(set(pin)) == 1:
+        return "The PIN repeats one digit: choose a harder one."
+    if steps in ({1}, {-1}):
+        return "The PIN is a run of digits (like 123456): choose a harder one."
+    if number and number in pin:
+        return "The PIN contains your extension number: choose a harder one."
+    return None
 
 
 def change_vm_pin(store: Store, user: User, pin: str, confirm: str) -> str:
@@ -146,24 +165,38 @@ def change_vm_pin(store: Store, user: User, pin: str, confirm: str) -> str:
         raise BadPreference(f"The PIN must be {PIN_MIN}-{PIN_MAX} digits.")
     if pin != confirm:
         raise BadPreference("The PIN and its confirmation differ.")
+    reason = weak_pin(pin, user.number)
+    if reason is not None:
+        raise BadPreference(reason)
     hint = pin_hint(pin)
     preferences.set_vm_pin(store, user.number, hash_secret(pin), hint)
     return hint
 
 
-def change_password(store: Store, user: User, current: str, new: str, confirm: str) -> None:
-    """Replace the portal password, after checking the current one (PREF-4, guide p.57)."""
+def change_password(
+    store: Store, user: User, current: str, new: str, confirm: str, *, now: datetime, keep_token: str | None = None
+) -> None:
+    """Replace the portal password, after checking the current one (PREF-4, guide p.57).
+
+    The check is throttled like sign-in (wrong guesses count toward its lock-out), and the
+    change ends every other session and Remember-me token of the user; `keep_token` is the
+    token of the session making the change, which stays signed in.
+    """
     _screen(user)
     ext = accounts.get_extension(store, user.number)
     if ext is None or ext.auth_type is not AuthType.LOCAL:
         raise BadPreference("Your password is managed by your directory (LDAP), not the portal.")
-    if not verify_secret(accounts.password_hash(store, user.number), current):
+    try:
+        right = check_current_password(store, user, current, now)
+    except SignInError as err:
+        raise BadPreference(err.message) from err
+    if not right:
         raise BadPreference("The current password is wrong.")
     if not PASSWORD_MIN <= len(new) <= PASSWORD_MAX:
         raise BadPreference(f"The new password must have {PASSWORD_MIN}-{PASSWORD_MAX} characters.")
     if new != confirm:
         raise BadPreference("The new password and its confirmation differ.")
-    accounts.set_password_hash(store, user.number, hash_secret(new))
+    accounts.set_password_hash(store, user.number, hash_secret(new), keep_token=keep_token)
 
 
 # --- Display Preference (PREF-5) -----------------------------------------------------
