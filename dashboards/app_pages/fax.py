@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
+from dashboards.markdown import plain
 from dashboards.session import current_user, store
 from dashboards.toolbar import page_toolbar
 from dashboards.widgets import extension_picker
@@ -53,9 +54,9 @@ if "fax_view_next" in st.session_state:  # a widget's value is set before it is 
 views = [INBOX, SENT, COVERS] + ([MONITOR] if fax.may_monitor(user) else [])
 view = st.segmented_control("Fax", views, default=INBOX, key="fax_view", label_visibility="collapsed") or INBOX
 if "fax_flash" in st.session_state:
-    st.success(st.session_state.pop("fax_flash"))
+    st.success(plain(st.session_state.pop("fax_flash")))
 if "fax_error" in st.session_state:
-    st.error(st.session_state.pop("fax_error"))
+    st.error(plain(st.session_state.pop("fax_error")))
 version = st.session_state.get("fax_version", 0)
 
 
@@ -155,7 +156,7 @@ def new_fax(_: list[int]) -> None:
                     now=_now(),
                 )
             except _REFUSED as err:
-                st.error(str(err))
+                st.error(plain(err))
                 return
             st.session_state["fax_view_next"] = SENT
             _done(f"Fax sent to {fax.fax_number(to)}: {sent.pages} page(s).")
@@ -186,7 +187,7 @@ def new_cover(_: list[int]) -> None:
                     now=_now(),
                 )
             except _REFUSED as err:
-                st.error(str(err))
+                st.error(plain(err))
                 return
             _done(f"Cover page {name.strip()} added.")
         if st.button("Cancel", key="fax_cover_cancel"):
@@ -250,7 +251,7 @@ def forward_to(ids: list[int]) -> None:
             try:
                 copies = fax.forward(store(), user, st.session_state["fax_account"], ids, to, _now())
             except _REFUSED as err:
-                st.error(str(err))
+                st.error(plain(err))
                 return
             _done(f"Forwarded {len(copies)} fax(es) to {targets[to]}.")
         if st.button("Cancel", key="fax_forward_cancel"):
@@ -323,7 +324,7 @@ def monitor_view() -> None:
             try:
                 again = fax.resend(store(), user, account, chosen, _now())
             except _REFUSED as err:
-                st.error(str(err))
+                st.error(plain(err))
             else:
                 _done(f"Resent {len(again)} fax(es): see the account's Sent box.")
         if st.button("📨 Forward", key="fax_monitor_forward", disabled=not chosen):
@@ -339,7 +340,7 @@ try:
     else:
         monitor_view()
 except PermissionDenied as err:
-    st.error(str(err))
+    st.error(plain(err))
     st.stop()
 
 # NOTE: the open dialog lives in session state, so a full rerun (and AppTest) redraws it.

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pandas as pd
 import streamlit as st
 
+from dashboards.markdown import plain
 from dashboards.session import current_user, store
 from dashboards.toolbar import page_toolbar
 from fvkit.domain.prefs import ConditionalGreeting, GreetingType, VoicemailName
@@ -99,12 +100,12 @@ with st.container(horizontal=True, vertical_alignment="bottom", key="vm_filters"
 flash = st.session_state.pop("vm_flash", None)
 if flash:
     kind, text = flash
-    (st.success if kind == "success" else st.error)(text)
+    (st.success if kind == "success" else st.error)(plain(text))
 
 playing = st.session_state.get("vm_playing")
 if playing:
     with st.container(border=True, horizontal=True, vertical_alignment="center", key="vm_player"):
-        st.caption(f"▶️ {playing[1]}", width="content")
+        st.caption(f"▶️ {plain(playing[1])}", width="content")
         # autoplay right after Play only: later reruns must not start it again
         st.audio(playing[2], format="audio/wav", autoplay=st.session_state.pop("vm_autoplay", False))
         if st.button("✖", key="vm_player_close", help="Close the player", type="tertiary"):
@@ -162,7 +163,7 @@ def forward_dialog(ids: list[int]) -> None:
         try:
             copies = voicemail.forward(store(), user, ids, str(to))
         except _REFUSED as err:
-            st.error(str(err))
+            st.error(plain(err))
         else:
             _close_dialog()
             _done("success", f"Forwarded {_plural(len(copies))} to {targets[str(to)]}.")
@@ -249,7 +250,7 @@ def options_dialog(_: list[int]) -> None:
         try:
             voicemail.save_options(store(), user, form, _now())
         except _REFUSED as err:
-            st.error(str(err))
+            st.error(plain(err))
         else:
             _close_dialog()
             _done("success", "Voicemail options saved.")

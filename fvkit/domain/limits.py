@@ -71,3 +71,19 @@ SESSION_TTL = timedelta(hours=12)
 
 #: The voicemail PIN "hint" shows that a PIN is set, never any of its digits or its length.
 VM_PIN_HINT = "******"
+
+# --- text fields (not in the guide: our bounds, so no field stores or renders unbounded text)
+NAME_MAX_CHARS = 100  # names and titles: cover pages, sound files, events, reminders
+DESCRIPTION_MAX_CHARS = 1_000  # descriptions
+FAX_HEADER_MAX_CHARS = 100  # FAX-2: more than fits beside time, FROM, TO and "P.n/N" on a Letter page
+FAX_STATION_ID_MAX_CHARS = 20  # ITU-T T.30: a fax station identifier is at most 20 characters
+COVER_FIELD_MAX_CHARS = 200  # a Dynamic cover page's From, Email, Subject and Company lines
+COVER_COMMENTS_MAX_CHARS = 8_000  # far more than fits under Comments on one page
+FAX_ATTACHMENTS_MAX_BYTES = 200 * MB  # all attachments of one fax together (the cover page's own limit, p.34)
+
+
+def too_long(label: str, value: str, limit: int) -> str | None:
+    """Return the message for a text field over its limit, or None when it fits."""
+    if len(value) <= limit:
+        return None
+    return f"{label} takes at most {limit:,} characters ({len(value):,} entered)."

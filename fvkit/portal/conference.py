@@ -27,7 +27,7 @@ from fvkit.domain.limits import (
 )
 from fvkit.domain.prefs import TIME_ZONES
 from fvkit.domain.screens import Screen
-from fvkit.media.mail import Attachment, MailSettings, compose, deliver
+from fvkit.media.mail import Attachment, MailSettings, compose, deliver, header_text, single_address
 from fvkit.portal.auth import PermissionDenied, User, require_screen
 from fvkit.portal.contact import EMAIL, BadContact, clean_text
 from fvkit.store import conferences as stored
@@ -302,8 +302,13 @@ def _attendees(people: tuple[Attendee, ...]) -> list[tuple[str, str]]:
     seen: set[str] = set()
     for person in people:
         email = person.email.strip()
-        if not EMAIL.match(email) or len(email) > 254:
-            raise BadEvent(f"{email or '(empty)'} is not a valid email address.")
+        try:
+            single_address(email)  # one address per entry: "a,b@example.com" would be two
+            valid = bool(EMAIL.match(email)) and len(email) <= 254
+        except ValueError:
+            valid = False
+        if not valid:
+            raise BadEvent(f"{header_text(email)[:254] or '(empty)'} is not a valid email address.")
         if email.lower() in seen:
             raise BadEvent(f"{email} is invited twice.")
         seen.add(email.lower())
