@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 
 #: characters that open Markdown inline syntax (emphasis, code, links, images, HTML, math, tables)
-_INLINE = re.compile(r"([\\`*_\[\]<>~$|])")
+_INLINE = re.compile(r"([\\`*_\[\]<~$|])")
 #: Streamlit's directives and shortcodes: `:red[...]`, `:material/x:`, `:smile:`
 _DIRECTIVE = re.compile(r":(?=[A-Za-z0-9_/+-]+[:\[])")
-#: what makes a line a heading or a list item ("# x", "- x", "1. x"), or underlines one ("---", "===")
-_BLOCK = re.compile(r"^(\s*)([#+-])(?=#*(?:\s|$))", re.MULTILINE)
+#: what makes a line a quote, heading or list item ("> x", "# x", "- x", "1. x"), or underlines one ("---")
+_BLOCK = re.compile(r"^(\s*)(>|[#+-](?=#*(?:\s|$)))", re.MULTILINE)
 _SETEXT = re.compile(r"^(\s*)([=-])(?=[=-]*\s*$)", re.MULTILINE)
 _ORDERED = re.compile(r"^(\s*\d+)([.)])(?=\s|$)", re.MULTILINE)
 

@@ -22,6 +22,7 @@ from pypdf.errors import PyPdfError
 
 from fvkit.domain import limits
 from fvkit.domain.screens import Screen
+from fvkit.media.documents import BadDocument, pdf_pages
 from fvkit.media.fax import fit_line, render_cover
 from fvkit.portal import fax
 from fvkit.portal.auth import User, require_screen
@@ -76,16 +77,9 @@ def _is_pdf(content: bytes) -> bool:
 
 def _pdf_pages(name: str, content: bytes) -> int:
     try:
-        reader = PdfReader(io.BytesIO(content))
-        encrypted = reader.is_encrypted
-        pages = 0 if encrypted else len(reader.pages)
-    except _PDF_ERRORS as err:
-        raise FaxFileRefused(f"{name} is a damaged PDF file.") from err
-    if encrypted:
-        raise FaxFileRefused(f"{name} is a password-protected PDF.")
-    if pages < 1:
-        raise FaxFileRefused(f"{name} has no pages.")
-    return pages
+        return pdf_pages(content)
+    except BadDocument as err:
+        raise FaxFileRefused(f"{name} {err}") from err
 
 
 def _check_jpeg(name: str, content: bytes) -> None:

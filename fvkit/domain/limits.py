@@ -87,3 +87,17 @@ def too_long(label: str, value: str, limit: int) -> str | None:
     if len(value) <= limit:
         return None
     return f"{label} takes at most {limit:,} characters ({len(value):,} entered)."
+
+
+#: Pictures (PREF-2): the guide bounds bytes (p.57), not pixels; a small PNG can hold a huge
+#: image, so pixels are bounded too, read from the header before anything is decoded.
+PICTURE_MAX_PIXELS = 16_000_000
+PICTURE_THUMBNAIL_PX = 512  # the stored picture is at most this wide and high
+
+#: Shortest upload that counts as audio (greetings, sound files, announcements): not in the
+#: guide; a file with no audio, or two MP3 frames, is no greeting.
+MIN_AUDIO_SECONDS = 0.1
+
+#: A fax file's page descriptions, decompressed, may take at most this much (not in the guide):
+#: a small PDF whose streams expand to a gigabyte is refused before anything renders it.
+PDF_MAX_EXPANDED_BYTES = 100 * MB

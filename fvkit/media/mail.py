@@ -14,7 +14,7 @@ import smtplib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import EmailMessage
-from email.utils import format_datetime, formataddr, getaddresses, make_msgid, parseaddr
+from email.utils import format_datetime, formataddr, getaddresses, make_msgid
 from pathlib import Path
 
 DEFAULT_SENDER = "FortiVoice Cloud <noreply@fortivoice.example.com>"

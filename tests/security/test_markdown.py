@@ -17,8 +17,9 @@ IMAGE = "![x](http://127.0.0.1:9/track.png)"
     [
         (IMAGE, "!\\[x\\](http://127.0.0.1:9/track.png)"),
         ("[t](http://evil.example)", "\\[t\\](http://evil.example)"),
-        ("**bold** <b>x</b> :red[y] $x$", "\\*\\*bold\\*\\* \\<b\\>x\\</b\\> \\:red\\[y\\] \\$x\\$"),
-        ("- not a list\n# not a heading", "\\- not a list\n\\# not a heading"),
+        ("**bold** <b>x</b> :red[y] $x$", "\\*\\*bold\\*\\* \\<b>x\\</b> \\:red\\[y\\] \\$x\\$"),
+        ("- not a list\n# not a heading\n> no quote", "\\- not a list\n\\# not a heading\n\\> no quote"),
+        ("Preferences > Notification Options", "Preferences > Notification Options"),
         ("Juliet Higgins, +1 408 555 0100: 10:30.", "Juliet Higgins, +1 408 555 0100: 10:30."),
     ],
 )
