@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from fvkit.media.fax import render_fax
 from fvkit.media.mail import MailSettings, compose
-from fvkit.portal import auth, home
+from fvkit.portal import auth, call_handling, home
 from fvkit.portal import fax as fax_portal
 from fvkit.portal.conference import Attendee, BadEvent, EventForm, save_event
 from fvkit.store import Store
@@ -162,3 +162,12 @@ def test_an_error_shows_a_reference_not_a_traceback(
     assert "Something went wrong. Reference" in shown and "/srv/secret" not in shown
     reference = shown.split("Reference ")[1].split(":")[0]
     assert any(reference in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.req("HD-5")
+def test_a_sound_file_description_has_a_limit(seeded_store: Store) -> None:
+    user = auth.sign_in(seeded_store, "7101", SEED_PASSWORD, NOW)
+    before = call_handling.sound_files(seeded_store, user)
+    with pytest.raises(call_handling.BadHandling, match="Description: at most 1,000 characters"):
+        call_handling.upload_sound_file(seeded_store, user, "Welcome", b"RIFF", NOW, description="d" * 2_000_000)
+    assert call_handling.sound_files(seeded_store, user) == before
