@@ -15,8 +15,9 @@ IMAGE = "![x](http://127.0.0.1:9/track.png)"
 @pytest.mark.parametrize(
     ("text", "shown"),
     [
-        (IMAGE, "!\\[x\\](http://127.0.0.1:9/track.png)"),
-        ("[t](http://evil.example)", "\\[t\\](http://evil.example)"),
+        (IMAGE, "!\\[x\\](http\\://127.0.0.1:9/track.png)"),
+        ("[t](http://evil.example)", "\\[t\\](http\\://evil.example)"),
+        ("see www.evil.example", "see www\\.evil.example"),
         ("**bold** <b>x</b> :red[y] $x$", "\\*\\*bold\\*\\* \\<b>x\\</b> \\:red\\[y\\] \\$x\\$"),
         ("- not a list\n# not a heading\n> no quote", "\\- not a list\n\\# not a heading\n\\> no quote"),
         ("Preferences > Notification Options", "Preferences > Notification Options"),
