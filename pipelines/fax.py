@@ -218,6 +218,9 @@ def send_fax(
     _check_fields(header, station_id, cover)
     if not attachments:
         raise fax.CannotSend("Attach the PDF or JPEG file to fax.")
+    for name, content in attachments:
+        if len(content) > ATTACHMENT_MAX_BYTES:
+            check_file(name, content)  # refuses it by its own size first, naming it
     total_bytes = sum(len(content) for _, content in attachments)
     if total_bytes > limits.FAX_ATTACHMENTS_MAX_BYTES:
         raise FaxFileRefused(
