@@ -5,12 +5,17 @@ Run with `streamlit run dashboards/app.py`; $FVKIT_DB names the database file.
 
 from __future__ import annotations
 
+import logging
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Literal
 
 import streamlit as st
 
 from dashboards import session
+from dashboards.markdown import plain
 from fvkit.domain.calls import ExtensionStatus
 from fvkit.domain.prefs import DEFAULT_THEME, THEME_COLORS, Theme
 from fvkit.domain.screens import SCREENS
@@ -18,6 +23,7 @@ from fvkit.portal import auth, home, preferences
 from fvkit.portal.runtime import StoreLocked
 
 PAGES = Path(__file__).parent / "app_pages"
+_LOG = logging.getLogger("fvkit.portal")
 TITLE = "FortiVoice Cloud user portal"
 
 #: Header badge per status (guide p.10 item 5).
@@ -44,7 +50,7 @@ def sign_in_form() -> None:
             try:
                 user = auth.sign_in(session.store(), number, password, session.now())
             except auth.SignInError as err:
-                st.error(err.message)
+                st.error(plain(err.message))
             else:
                 session.set_user(user, remember=remember)
                 st.session_state.pop("signed_out", None)
@@ -59,8 +65,8 @@ def draw_header(user: auth.User, home_page: st.Page) -> None:
         st.page_link(home_page, label="FortiVoice Cloud", icon="☎️", width="content")
         st.space("stretch")
         st.link_button("❓ Help", home.HELP_URL, type="tertiary", help="User portal documentation")
-        with st.popover(f"👤 {head.display_name}", key="hdr_menu"):
-            st.markdown(f"**{head.display_name}**  \nExtension {head.number}")
+        with st.popover(f"👤 {plain(head.display_name)}", key="hdr_menu"):
+            st.markdown(f"**{plain(head.display_name)}**  \nExtension {plain(head.number)}")
             if st.button("Log Out", key="hdr_logout", icon="🚪"):
                 session.sign_out()
                 st.rerun()
@@ -109,10 +115,10 @@ def main() -> None:
     try:
         session.store()
     except StoreLocked as err:
-        st.error(str(err))
+        st.error(plain(err))
         st.stop()
     session.start_live()
-    user = session.current_user() or session.restore_user()
+    user = session.authenticate()
     if user is None:
         session.write_cleared_cookie()
         st.navigation(login_pages(), position="hidden").run()
@@ -122,7 +128,31 @@ def main() -> None:
     current = st.navigation(pages)
     apply_theme(user)
     draw_header(user, pages[0])
-    current.run()
+    with error_boundary():
+        current.run()
 
 
-main()
+@contextmanager
+def error_boundary() -> Iterator[None]:
+    """Show a plain message and a reference instead of a traceback; log the details under it.
+
+    Streamlit's reruns and stops are BaseExceptions, not Exceptions: they pass through.
+    """
+    try:
+        yield
+    except Exception:
+        reference = secrets.token_hex(4)
+        _LOG.exception("unhandled error, reference %s", reference)
+        st.error(
+            f"Something went wrong. Reference {reference}: your administrator finds the details in the portal log."
+        )
+
+
+def run() -> None:
+    """Run the portal; nothing a user does shows them a traceback or a server path."""
+    st.set_option("client.showErrorDetails", "none")
+    with error_boundary():
+        main()
+
+
+run()

@@ -13,7 +13,7 @@ from pathlib import Path
 import streamlit as st
 
 from fvkit.domain.clock import local_date
-from fvkit.domain.limits import REMEMBER_ME_TTL
+from fvkit.domain.limits import REMEMBER_ME_TTL, SESSION_TTL
 from fvkit.media.mail import MailSettings
 from fvkit.portal import auth
 from fvkit.portal.runtime import DEFAULT_DB, LiveTraffic, Store
@@ -96,41 +96,55 @@ def require_user() -> auth.User:
     return user
 
 
-def _set_cookie(value: str, max_age: int) -> None:
-    """Set (or with max_age 0 clear) the session cookie on the portal's own origin."""
+def _set_cookie(value: str, max_age: int | None) -> None:
+    """Set the session cookie on the portal's own origin: with max_age None it ends with the
+    browser session; max_age 0 clears it."""
     if value and not _TOKEN.match(value):
         raise ValueError("refusing to write an unexpected token into the page")
+    lifetime = "" if max_age is None else f" Max-Age={max_age};"
     st.html(
-        f"<script>document.cookie = '{COOKIE}={value}; Max-Age={max_age}; Path=/; SameSite=Strict';</script>",
+        f"<script>document.cookie = '{COOKIE}={value};{lifetime} Path=/; SameSite=Strict';</script>",
         unsafe_allow_javascript=True,
     )
 
 
+def current_token() -> str | None:
+    """Return the token this browser session is signed in with (None when signed out)."""
+    token = st.session_state.get(TOKEN_KEY)
+    return token if isinstance(token, str) else None
+
+
 def set_user(user: auth.User, *, remember: bool = False) -> None:
-    """Sign the user in to this browser session; with Remember me, for later sessions too (AUTH-2)."""
+    """Sign the user in: a random token in a cookie keeps the sign-in across reloads (AUTH-2).
+
+    Without Remember me the cookie is a session cookie (closing the browser ends it, and the
+    server forgets its token after SESSION_TTL); with it, the cookie lasts REMEMBER_ME_TTL.
+    Either way only the token's sha256 is stored server-side.
+    """
+    ttl = REMEMBER_ME_TTL if remember else SESSION_TTL
+    token = auth.issue_token(store(), user, now(), ttl)
     st.session_state[USER_KEY] = user
     st.session_state[REMEMBER_KEY] = remember
-    if remember:
-        token = auth.issue_token(store(), user, now(), REMEMBER_ME_TTL)
-        st.session_state[TOKEN_KEY] = token
-        st.session_state["set_cookie"] = token
+    st.session_state[TOKEN_KEY] = token
+    st.session_state["set_cookie"] = (token, int(ttl.total_seconds()) if remember else None)
 
 
 def write_pending_cookie() -> None:
-    """Hand a new Remember-me token to the browser (after the rerun that follows sign-in)."""
-    token = st.session_state.pop("set_cookie", None)
-    if token:
-        _set_cookie(token, int(REMEMBER_ME_TTL.total_seconds()))
+    """Hand a new token to the browser (after the rerun that follows sign-in)."""
+    pending = st.session_state.pop("set_cookie", None)
+    if pending:
+        token, max_age = pending
+        _set_cookie(token, max_age)
 
 
 def _cookie_token() -> str | None:
-    """Return the Remember-me token the browser sent, if it looks like one of ours."""
+    """Return the session token the browser sent, if it looks like one of ours."""
     token = st.context.cookies.get(COOKIE)
     return token if isinstance(token, str) and _TOKEN.match(token) else None
 
 
 def restore_user() -> auth.User | None:
-    """Sign in from the Remember-me cookie of a reloaded browser, if it is still valid."""
+    """Sign in from the session cookie of a reloaded browser, if its token is still valid."""
     token = _cookie_token()
     if token is None or st.session_state.get("signed_out"):
         return None
@@ -141,12 +155,7 @@ def restore_user() -> auth.User | None:
     return user
 
 
-def sign_out() -> None:
-    """End this browser session's sign-in, its token and its cookie (AUTH-3)."""
-    user = current_user()
-    token = st.session_state.get(TOKEN_KEY) or _cookie_token()
-    if user is not None:
-        auth.sign_out(store(), user, token)
+def _forget_user() -> None:
     for key in (USER_KEY, TOKEN_KEY, REMEMBER_KEY):
         st.session_state.pop(key, None)
     # the cookie this page was loaded with stays in st.context until a reload: ignore it
@@ -154,7 +163,30 @@ def sign_out() -> None:
     st.session_state["clear_cookie"] = True
 
 
+def authenticate() -> auth.User | None:
+    """Return the signed-in user of this run, or None.
+
+    A session whose token was revoked (Log Out in another tab of this browser, a password
+    change) is signed out here, on its next interaction (AUTH-3, PREF-4).
+    """
+    user = current_user()
+    if user is None:
+        return restore_user()
+    if not auth.session_valid(store(), user, current_token(), now()):
+        _forget_user()
+        return None
+    return user
+
+
+def sign_out() -> None:
+    """End this browser's sign-in: its tokens (so every tab bound to them), and its cookie (AUTH-3)."""
+    user = current_user()
+    if user is not None:
+        auth.sign_out(store(), user, current_token(), _cookie_token())
+    _forget_user()
+
+
 def write_cleared_cookie() -> None:
-    """Remove the Remember-me cookie from the browser after a log-out."""
+    """Remove the session cookie from the browser after a log-out."""
     if st.session_state.pop("clear_cookie", False):
         _set_cookie("", 0)

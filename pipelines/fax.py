@@ -22,7 +22,8 @@ from pypdf.errors import PyPdfError
 from fvkit.domain import limits
 from fvkit.domain.clock import to_local
 from fvkit.domain.screens import Screen
-from fvkit.media.fax import page_png, render_cover
+from fvkit.media.documents import BadDocument, pdf_pages
+from fvkit.media.fax import fit_line, page_png, render_cover
 from fvkit.portal import fax
 from fvkit.portal.auth import User, require_screen
 from fvkit.portal.fax import DynamicCover as DynamicCover  # the page and notebooks build it from here
@@ -66,16 +67,9 @@ def _is_pdf(content: bytes) -> bool:
 
 def _pdf_pages(name: str, content: bytes) -> int:
     try:
-        reader = PdfReader(io.BytesIO(content))
-        encrypted = reader.is_encrypted
-        pages = 0 if encrypted else len(reader.pages)
-    except _PDF_ERRORS as err:
-        raise FaxFileRefused(f"{name} is a damaged PDF file.") from err
-    if encrypted:
-        raise FaxFileRefused(f"{name} is a password-protected PDF.")
-    if pages < 1:
-        raise FaxFileRefused(f"{name} has no pages.")
-    return pages
+        return pdf_pages(content)
+    except BadDocument as err:
+        raise FaxFileRefused(f"{name} {err}") from err
 
 
 def _check_jpeg(name: str, content: bytes) -> None:
@@ -139,10 +133,7 @@ def _stamp(width: float, height: float, text: str, page: str) -> bytes:
     pdf.set_xy(18, 6)
     right = pdf.get_string_width(page) + 4
     room = max(10.0, width - 36 - right)
-    line = text.encode("latin-1", "replace").decode("latin-1")
-    while line and pdf.get_string_width(line) > room - 4:
-        line = line[:-1]
-    pdf.cell(w=room, h=10, text=line)
+    pdf.cell(w=room, h=10, text=fit_line(pdf, text, room - 4))
     pdf.cell(w=right, h=10, text=page, align="R")
     return bytes(pdf.output())
 
@@ -165,6 +156,29 @@ def assemble(parts: list[bytes], header_line: str) -> tuple[bytes, int]:
 def preview_cover(to: str, cover: DynamicCover, pages: int = 1) -> bytes:
     """Return the Dynamic Cover Page as a one-page PDF (guide p.34-35, FAX-4)."""
     return render_cover(to, cover.sender, cover.email, cover.subject, cover.company, cover.comments, pages)
+
+
+def _check_fields(header: str, station_id: str, cover: DynamicCover | int) -> None:
+    """Refuse any text field over its limit (FAX-2): a header bounded to what fits on the page."""
+    fields = [
+        ("Fax header", header, limits.FAX_HEADER_MAX_CHARS),
+        ("Station ID", station_id, limits.FAX_STATION_ID_MAX_CHARS),
+    ]
+    if isinstance(cover, DynamicCover):
+        fields += [
+            (label, value, limits.COVER_FIELD_MAX_CHARS)
+            for label, value in (
+                ("From", cover.sender),
+                ("Email", cover.email),
+                ("Subject", cover.subject),
+                ("Company", cover.company),
+            )
+        ]
+        fields.append(("Comments", cover.comments, limits.COVER_COMMENTS_MAX_CHARS))
+    for label, value, limit in fields:
+        problem = limits.too_long(label, value.strip(), limit)
+        if problem:
+            raise fax.CannotSend(problem)
 
 
 def send_fax(
@@ -191,8 +205,18 @@ def send_fax(
     """
     require_screen(user, Screen.FAX)
     number = fax.fax_number(to)
+    _check_fields(header, station_id, cover)
     if not attachments:
         raise fax.CannotSend("Attach the PDF or JPEG file to fax.")
+    for name, content in attachments:
+        if len(content) > ATTACHMENT_MAX_BYTES:
+            check_file(name, content)  # refuses it by its own size first, naming it
+    total_bytes = sum(len(content) for _, content in attachments)
+    if total_bytes > limits.FAX_ATTACHMENTS_MAX_BYTES:
+        raise FaxFileRefused(
+            f"The attachments take {total_bytes / limits.MB:.1f} MB together: "
+            f"at most {limits.FAX_ATTACHMENTS_MAX_BYTES // limits.MB} MB per fax."
+        )
     files = [check_file(name, content) for name, content in attachments]
     pages = sum(f.pages for f in files)
     if isinstance(cover, DynamicCover):

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from dashboards.markdown import plain
 from dashboards.session import now, require_user, store
 from dashboards.toolbar import page_toolbar
 from dashboards.widgets import close_dialog, open_dialog, show_dialog
@@ -74,9 +75,9 @@ if quick.quick_status is not None:
     st.info(f"Quick mode **{quick.quick_status}** is on{until}: its Quick call handling applies.")
 
 if "hd_error" in st.session_state:
-    st.error(st.session_state.pop("hd_error"))
+    st.error(plain(st.session_state.pop("hd_error")))
 if "hd_notice" in st.session_state:
-    st.success(st.session_state.pop("hd_notice"))
+    st.success(plain(st.session_state.pop("hd_notice")))
 
 
 # --- Call processes (HD-3, HD-4, HD-6) --------------------------------------------------
@@ -192,7 +193,7 @@ def rule_dialog(status: str, index: int) -> None:
             else:
                 ch.edit_rule(store(), user, status, index, rule)
         except ERRORS as err:
-            st.error(str(err))
+            st.error(plain(err))
         else:
             st.session_state["hd_notice"] = f"{status}: rule saved."
             _close()
@@ -252,7 +253,7 @@ def profile_dialog(old_name: str) -> None:
         try:
             ch.save_follow_me(store(), user, name, ch.parse_numbers(text), old_name=old_name or None)
         except ERRORS as err:
-            st.error(str(err))
+            st.error(plain(err))
         else:
             st.session_state["hd_notice"] = f"Follow me profile {name.strip()} saved."
             _close()

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import streamlit as st
 
+from dashboards.markdown import plain
 from dashboards.session import now, require_user, store
 from dashboards.toolbar import page_toolbar
 from dashboards.widgets import close_dialog, open_dialog, pager, show_dialog
@@ -70,16 +71,16 @@ try:
         until=until,
     )
 except call_history.BadSearch as err:
-    st.error(str(err))
+    st.error(plain(err))
     st.stop()
 
 if save_clicked:
     try:
         call_history.save_search(store(), user, save_name, q)
     except call_history.BadSearch as err:
-        st.error(str(err))
+        st.error(plain(err))
     else:
-        st.toast(f"Saved search '{save_name.strip()}'.", icon="💾")
+        st.toast(f"Saved search '{plain(save_name.strip())}'.", icon="💾")
 if delete_saved and st.session_state.get("ch_saved_pick"):
     call_history.delete_search(store(), user, st.session_state["ch_saved_pick"])
     st.toast("Saved search deleted.", icon="🗑️")
@@ -120,7 +121,7 @@ def show_details(uniqueid: str) -> None:
     d = call_history.details(store(), user, uniqueid)
     with st.expander("Call Information", expanded=True):
         for label, value in d.information.items():
-            st.markdown(f"**{label}:** {value}")
+            st.markdown(f"**{label}:** {plain(value)}")
     with st.expander("Detail Information", expanded=True):
         left, right = st.columns(2)
         for i, (label, value) in enumerate(d.detail.items()):
@@ -148,7 +149,7 @@ with st.container(horizontal=True, key="ch_actions"):
             number = call_history.other_party(store(), user, chosen[0])
             new = call_history.dial(store(), user, number, now())
         except (PermissionDenied, CannotDial) as err:
-            st.error(str(err))
+            st.error(plain(err))
         else:
             st.session_state["ch_dialled"] = (number, new)
             st.rerun()
@@ -205,7 +206,7 @@ def add_to_contact(uniqueid: str) -> None:
                 store(), user, display, main, mobile_number=mobile, email=email, description=description
             )
         except (contact.BadContact, PermissionDenied) as err:
-            st.error(str(err))
+            st.error(plain(err))
         else:
             st.session_state["ch_notice"] = f"{display or main} was added to your personal contacts."
             _close()
@@ -216,13 +217,13 @@ def add_to_contact(uniqueid: str) -> None:
 def block_caller(uniqueid: str) -> None:
     """More Action > Block (CH-10, guide p.16): the number joins the personal block list."""
     number, name = call_history.counterpart(store(), user, uniqueid)
-    st.write(f"Block calls from **{name or number}** ({number})?")
+    st.write(f"Block calls from **{plain(name or number)}** ({plain(number)})?")
     description = st.text_input("Description", key="ch_block_description")
     if st.button("Block", type="primary", key="ch_block_ok"):
         try:
             block_list.block_number(store(), user, number, name, description)
         except (contact.BadContact, PermissionDenied) as err:
-            st.error(str(err))
+            st.error(plain(err))
         else:
             st.session_state["ch_notice"] = f"{number} is on your personal block list: its next calls are denied."
             _close()
@@ -284,7 +285,7 @@ DIALOGS: dict[str, Callable[..., None]] = {
 show_dialog("ch_dialog", DIALOGS)
 
 if "ch_notice" in st.session_state:
-    st.success(st.session_state.pop("ch_notice"))
+    st.success(plain(st.session_state.pop("ch_notice")))
 if "ch_dialled" in st.session_state:
     number, new = st.session_state.pop("ch_dialled")
     st.success(f"Called {number}: the call is at the top of your call history (ID {new}).")

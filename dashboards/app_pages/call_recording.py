@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboards.markdown import plain
 from dashboards.session import require_user, store
 from dashboards.toolbar import page_toolbar
 from dashboards.widgets import close_dialog, extension_picker, open_dialog, pager, show_dialog
@@ -33,12 +34,12 @@ def _changed() -> None:
 try:
     page = call_recording.list_page(store(), user, st.session_state.get("rec_page", 1))
 except PermissionDenied as err:
-    st.error(str(err))
+    st.error(plain(err))
     st.stop()
 if "rec_flash" in st.session_state:
-    st.success(st.session_state.pop("rec_flash"))
+    st.success(plain(st.session_state.pop("rec_flash")))
 if "rec_error" in st.session_state:
-    st.error(st.session_state.pop("rec_error"))
+    st.error(plain(st.session_state.pop("rec_error")))
 
 table = st.dataframe(
     page.rows,

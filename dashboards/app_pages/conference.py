@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 import streamlit as st
 from streamlit_calendar import calendar
 
+from dashboards.markdown import plain
 from dashboards.session import now, require_user, store, today
 from dashboards.toolbar import page_toolbar
 from dashboards.widgets import close_dialog, open_dialog, show_dialog
@@ -140,7 +141,7 @@ def event_dialog(event_id: int | None) -> None:
     people: list[Attendee] = st.session_state["conf_attendees"]
     for i, person in enumerate(people):
         with st.container(horizontal=True, vertical_alignment="center", key=f"conf_attendee_row_{i}"):
-            st.write(f"{person.display_name} - {person.email}" if person.display_name else person.email)
+            st.write(plain(f"{person.display_name} - {person.email}" if person.display_name else person.email))
             st.button("✖", key=f"conf_drop_{i}", on_click=drop_attendee, args=(i,), help="Remove this attendee")
     with st.container(horizontal=True, vertical_alignment="bottom", key="conf_add_row"):
         st.text_input("Email", key="conf_new_email")
@@ -177,7 +178,7 @@ def event_dialog(event_id: int | None) -> None:
         try:
             saved = conference.save_event(store(), user, form, now(), event_id=event_id)
         except (BadEvent, PermissionDenied) as err:
-            st.error(str(err))
+            st.error(plain(err))
         except OSError as err:  # saved, but the mail server did not take the invitations
             st.session_state["conf_notice"] = f"The event is saved, but the invitations were not sent: {err}"
             _close()
@@ -196,7 +197,7 @@ def event_dialog(event_id: int | None) -> None:
 def delete_dialog(event_id: int) -> None:
     """Delete one of the user's events, after a confirmation."""
     event = conference.get_event(store(), user, event_id)
-    st.write(f"Delete **{event.title}** and all its occurrences?")
+    st.write(f"Delete **{plain(event.title)}** and all its occurrences?")
     if st.button("Delete", type="primary", key="conf_delete_ok"):
         conference.delete_event(store(), user, event_id)
         st.session_state["conf_notice"] = f"Deleted '{event.title}'."
@@ -223,12 +224,12 @@ def options_dialog(_: object = None) -> None:
         try:
             conference_options.upload_announcement(store(), user, upload.getvalue(), now())
         except BadEvent as err:
-            st.error(str(err))
+            st.error(plain(err))
         else:
             st.session_state["conf_options_notice"] = f"{upload.name} is your conference announcement."
             st.rerun()
     if "conf_options_notice" in st.session_state:
-        st.success(st.session_state.pop("conf_options_notice"))
+        st.success(plain(st.session_state.pop("conf_options_notice")))
     if st.button("Close", key="conf_options_close"):
         _close()
         st.rerun()
@@ -293,4 +294,4 @@ DIALOGS: dict[str, Callable[..., None]] = {"event": event_dialog, "delete": dele
 show_dialog("conf_dialog", DIALOGS)
 
 if "conf_notice" in st.session_state:
-    st.success(st.session_state.pop("conf_notice"))
+    st.success(plain(st.session_state.pop("conf_notice")))

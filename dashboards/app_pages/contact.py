@@ -8,6 +8,7 @@ import polars as pl
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from dashboards.markdown import plain
 from dashboards.session import now, require_user, store
 from dashboards.toolbar import page_toolbar
 from dashboards.widgets import close_dialog, open_dialog, show_dialog
@@ -70,7 +71,7 @@ def new_contact() -> None:
         try:
             contact.add_contact(db, user, **typed)  # type: ignore[arg-type]  # text fields only, no favorite
         except (contact.BadContact, PermissionDenied) as err:
-            st.error(str(err))
+            st.error(plain(err))
         else:
             _done(f"Contact {typed['display_name'].strip() or typed['main_number'].strip()} created.")
 
@@ -81,7 +82,7 @@ def edit_contact(contact_id: int) -> None:
     try:
         found = contact.get_contact(db, user, contact_id)
     except PermissionDenied as err:
-        st.error(str(err))
+        st.error(plain(err))
         return
     with st.form(f"ct_edit_form_{contact_id}", border=False):
         typed = _contact_form(f"ct_edit_{contact_id}", found)
@@ -90,7 +91,7 @@ def edit_contact(contact_id: int) -> None:
         try:
             saved = contact.edit_contact(db, user, contact_id, **typed)
         except (contact.BadContact, PermissionDenied) as err:
-            st.error(str(err))
+            st.error(plain(err))
         else:
             _done(f"Contact {saved.label} saved.")
 
@@ -98,14 +99,14 @@ def edit_contact(contact_id: int) -> None:
 @st.dialog("Delete contacts", on_dismiss=_close)
 def delete_contacts(ids: list[int], names: list[str]) -> None:
     """Confirm, then delete the selected contacts (CT-5, guide p.22)."""
-    st.write(f"Delete {len(ids)} contact{'s' if len(ids) != 1 else ''}: {', '.join(names)}?")
+    st.write(f"Delete {len(ids)} contact{'s' if len(ids) != 1 else ''}: {plain(', '.join(names))}?")
     st.caption("Their speed dials go with them.")
     with st.container(horizontal=True):
         if st.button("Delete", type="primary", key="ct_delete_ok"):
             try:
                 gone = contact.delete_contacts(db, user, ids)
             except PermissionDenied as err:
-                st.error(str(err))
+                st.error(plain(err))
             else:
                 _done(f"{gone} contact{'s' if gone != 1 else ''} deleted.")
         if st.button("Cancel", key="ct_delete_cancel"):
@@ -119,7 +120,7 @@ def block_contact(contact_id: int) -> None:
     try:
         found = contact.get_contact(db, user, contact_id)
     except PermissionDenied as err:
-        st.error(str(err))
+        st.error(plain(err))
         return
     number = st.selectbox("Number", found.numbers, key="ct_block_number")
     description = st.text_input("Description", key="ct_block_description", max_chars=contact.MAX_TEXT_CHARS)
@@ -127,7 +128,7 @@ def block_contact(contact_id: int) -> None:
         try:
             block_list.block_contact(db, user, found.id, number, description)
         except (contact.BadContact, PermissionDenied) as err:
-            st.error(str(err))
+            st.error(plain(err))
         else:
             _done(f"{number} ({found.label}) added to your block list.")
 
@@ -136,7 +137,7 @@ def block_contact(contact_id: int) -> None:
 def personal_block_list() -> None:
     """List, add and remove blocked numbers (CT-10, guide p.24-25)."""
     if "ct_bl_note" in st.session_state:
-        st.success(st.session_state.pop("ct_bl_note"))
+        st.success(plain(st.session_state.pop("ct_bl_note")))
     rows = block_list.entries(db, user)
     gen = st.session_state.get("ct_bl_gen", 0)
     picked = st.dataframe(
@@ -158,7 +159,7 @@ def personal_block_list() -> None:
             try:
                 block_list.block_number(db, user, number, name, description)
             except (contact.BadContact, PermissionDenied) as err:
-                st.error(str(err))
+                st.error(plain(err))
             else:
                 st.session_state["ct_bl_note"] = f"{number.strip()} blocked."
                 st.session_state["ct_bl_gen"] = gen + 1
@@ -189,7 +190,7 @@ def import_contacts() -> None:
     try:
         preview = contacts_csv.import_preview(data)
     except contacts_csv.ImportRefused as err:
-        st.error(err.message)
+        st.error(plain(err.message))
         return
     st.markdown(f"**Select Mapping Fields** &nbsp; {preview.rows:,} rows after the first line, {preview.layout}")
     choices: dict[str, str | int] = {}
@@ -216,9 +217,9 @@ def import_contacts() -> None:
                 skip_first_line=skip_first,
             )
         except contacts_csv.ImportRefused as err:
-            st.error(err.message)
+            st.error(plain(err.message))
         except PermissionDenied as err:
-            st.error(str(err))
+            st.error(plain(err))
         else:
             # the skipped rows stay listed until dismissed or the next import
             st.session_state["ct_import_notes"] = [f"Skipped {row}" for row in report.skipped] + report.notes
@@ -287,7 +288,7 @@ def _speed_dial_menu(found: contact.Contact | None) -> None:
         if found is None:
             return
         if "ct_speed_error" in st.session_state:
-            st.error(st.session_state.pop("ct_speed_error"))
+            st.error(plain(st.session_state.pop("ct_speed_error")))
         st.markdown("**Add to Speed Dial**")
         st.selectbox("Number", found.numbers, key="ct_speed_number")
         st.selectbox(
@@ -385,9 +386,9 @@ def read_only(kind: ContactList) -> None:
 
 
 if "ct_flash" in st.session_state:
-    st.success(st.session_state.pop("ct_flash"), icon="✅")
+    st.success(plain(st.session_state.pop("ct_flash")), icon="✅")
 if "ct_error" in st.session_state:
-    st.error(st.session_state.pop("ct_error"))
+    st.error(plain(st.session_state.pop("ct_error")))
 if st.session_state.get("ct_import_notes"):
     notes = st.session_state["ct_import_notes"]
     with st.expander(f"{len(notes)} note{'s' if len(notes) != 1 else ''} on the last import", expanded=True):

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from dashboards.markdown import plain
 from dashboards.session import now, require_user, store
 from dashboards.toolbar import page_toolbar
 from dashboards.widgets import close_dialog, open_dialog, show_dialog
@@ -39,7 +40,7 @@ def confirm_activation(_: int = 0) -> None:
     try:
         to = device.activation_recipients(store(), user)
     except device.DeviceError as err:
-        st.error(str(err))
+        st.error(plain(err))
         return
     st.write(
         f"Send the phone activation email to **{', '.join(to)}**? It carries a new Cloud PIN and QR code, "
@@ -49,7 +50,7 @@ def confirm_activation(_: int = 0) -> None:
         try:
             sent = device.send_activation_email(store(), user, now())
         except (device.DeviceError, OSError) as err:
-            st.error(str(err))
+            st.error(plain(err))
         else:
             until = local_time(sent.pin.expires_at, user.time_zone)
             st.session_state["dev_notice"] = (
@@ -82,12 +83,12 @@ def confirm_revoke(device_id: int) -> None:
     """Revoke a softclient license after a confirmation (guide p.55 step 4)."""
     row = soft.filter(soft["id"] == device_id)
     shown = f"{row['Phone Info'][0]} ({row['OS Platform'][0]} {row['OS Version'][0]})" if row.height else device_id
-    st.write(f"Revoke the softclient license of **{shown}**? The device will no longer be associated with you.")
+    st.write(f"Revoke the softclient license of **{plain(shown)}**? The device will no longer be associated with you.")
     if st.button("Delete", type="primary", key="dev_revoke_ok"):
         try:
             device.revoke(store(), user, device_id)
         except PermissionDenied as err:
-            st.error(str(err))
+            st.error(plain(err))
         else:
             st.session_state["dev_notice"] = f"The softclient license of {shown} was revoked."
             st.session_state.pop("dev_soft_table", None)
@@ -122,7 +123,7 @@ def show_desktop_login(_: int = 0) -> None:
     """The desktop softclient's configuration (DEV-4, guide p.48-49)."""
     st.markdown("**Use this information to configure and log into your desktop softclient account:**")
     for label, value in device.desktop_login(store(), user).items():
-        st.markdown(f"**{label}:** {value}")
+        st.markdown(f"**{label}:** {plain(value)}")
 
 
 with st.container(horizontal=True, key="dev_soft_actions"):
@@ -216,7 +217,7 @@ if phones:
                 try:
                     saved = device.set_key(store(), user, phone, page_no, position, function, resource, label)
                 except (device.DeviceError, PermissionDenied) as err:
-                    st.error(str(err))
+                    st.error(plain(err))
                 else:
                     shown = saved["function"] or device.UNSET
                     st.session_state["dev_notice"] = f"Key {position} on page {page_no} is now {shown}."
@@ -231,4 +232,4 @@ DIALOGS: dict[str, Callable[..., None]] = {
 show_dialog("dev_dialog", DIALOGS)
 
 if "dev_notice" in st.session_state:
-    st.success(st.session_state.pop("dev_notice"))
+    st.success(plain(st.session_state.pop("dev_notice")))

@@ -7,6 +7,7 @@ from dataclasses import replace
 import polars as pl
 import streamlit as st
 
+from dashboards.markdown import plain
 from dashboards.session import now, require_user, store
 from dashboards.toolbar import page_toolbar
 from dashboards.widgets import close_dialog, extension_picker, open_dialog, pager, served_file, show_dialog
@@ -50,9 +51,9 @@ if "fax_view_next" in st.session_state:  # a widget's value is set before it is 
 views = [INBOX, SENT, COVERS] + ([MONITOR] if fax.may_monitor(user) else [])
 view = st.segmented_control("Fax", views, default=INBOX, key="fax_view", label_visibility="collapsed") or INBOX
 if "fax_flash" in st.session_state:
-    st.success(st.session_state.pop("fax_flash"))
+    st.success(plain(st.session_state.pop("fax_flash")))
 if "fax_error" in st.session_state:
-    st.error(st.session_state.pop("fax_error"))
+    st.error(plain(st.session_state.pop("fax_error")))
 version = st.session_state.get("fax_version", 0)
 
 
@@ -152,7 +153,7 @@ def new_fax(_: list[int]) -> None:
             now=now(),
         )
     except _REFUSED as err:
-        st.error(str(err))
+        st.error(plain(err))
         return
     st.session_state["fax_view_next"] = SENT
     _done(f"Fax sent to {fax.fax_number(to)}: {sent.pages} page(s).")
@@ -184,7 +185,7 @@ def new_cover(_: list[int]) -> None:
                 now=now(),
             )
         except _REFUSED as err:
-            st.error(str(err))
+            st.error(plain(err))
             return
         _done(f"Cover page {name.strip()} added.")
 
@@ -258,7 +259,7 @@ def forward_to(ids: list[int]) -> None:
         try:
             copies = fax.forward(store(), user, st.session_state["fax_account"], ids, to, now())
         except _REFUSED as err:
-            st.error(str(err))
+            st.error(plain(err))
             return
         _done(f"Forwarded {len(copies)} fax(es) to {targets[to]}.")
 
@@ -327,7 +328,7 @@ def monitor_view() -> None:
             try:
                 again = fax.resend(store(), user, account, chosen, now())
             except _REFUSED as err:
-                st.error(str(err))
+                st.error(plain(err))
             else:
                 _done(f"Resent {len(again)} fax(es): see the account's Sent box.")
         if st.button("📨 Forward", key="fax_monitor_forward", disabled=not chosen):
@@ -344,7 +345,7 @@ try:
     else:
         monitor_view()
 except PermissionDenied as err:
-    st.error(str(err))
+    st.error(plain(err))
     st.stop()
 
 show_dialog(

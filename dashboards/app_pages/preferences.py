@@ -6,7 +6,8 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from dashboards.session import USER_KEY, now, require_user, store
+from dashboards.markdown import plain
+from dashboards.session import USER_KEY, current_token, now, require_user, store
 from dashboards.toolbar import page_toolbar
 from dashboards.widgets import close_dialog, open_dialog, show_dialog
 from fvkit.domain.handling import QuickModeCode, TwinningMode, TwinningStatus
@@ -28,7 +29,7 @@ def _done(message: str) -> None:
 
 
 if "pref_notice" in st.session_state:
-    st.success(st.session_state.pop("pref_notice"))
+    st.success(plain(st.session_state.pop("pref_notice")))
 
 
 def _open(kind: str, arg: str = "") -> None:
@@ -74,7 +75,7 @@ with st.container(border=True, key="pref_user"):
             try:
                 preferences.upload_picture(store(), user, upload.getvalue(), now())
             except BadPreference as err:
-                st.error(str(err))
+                st.error(plain(err))
             else:
                 _done("Picture saved: phones that show pictures display it to the people you call.")
         if st.button("Delete", key="pref_picture_delete", disabled=current is None):
@@ -99,7 +100,7 @@ def change_pin(_: str = "") -> None:
         try:
             hint = preferences.change_vm_pin(store(), user, pin, confirm)
         except BadPreference as err:
-            st.error(str(err))
+            st.error(plain(err))
         else:
             _close()
             _done(f"Voicemail PIN changed (hint {hint}).")
@@ -117,9 +118,9 @@ def change_password(_: str = "") -> None:
         ok = st.form_submit_button("OK", type="primary")
     if ok:
         try:
-            preferences.change_password(store(), user, current_pw, new, confirm)
+            preferences.change_password(store(), user, current_pw, new, confirm, now=now(), keep_token=current_token())
         except BadPreference as err:
-            st.error(str(err))
+            st.error(plain(err))
         else:
             _close()
             _done("Password changed: use it the next time you sign in.")
@@ -165,7 +166,7 @@ with st.container(border=True, key="pref_display"):
                 store(), user, preferences.Display(phone_language, web_language, Theme(theme or shown.theme), time_zone)
             )
         except BadPreference as err:
-            st.error(str(err))
+            st.error(plain(err))
         else:
             # every screen reads the zone from the session's user: it applies at once
             st.session_state[USER_KEY] = new_user
@@ -192,7 +193,7 @@ with st.container(border=True, key="pref_incoming"):
         try:
             saved = preferences.save_incoming(store(), user, int(ring), waiting)
         except BadPreference as err:
-            st.error(str(err))
+            st.error(plain(err))
         else:
             _done(f"Incoming calls: ring {saved.ring_seconds} s, call waiting {'on' if saved.call_waiting else 'off'}.")
 
@@ -245,7 +246,7 @@ def edit_quick(code: str) -> None:
         try:
             preferences.save_quick_option(store(), user, option.status, duration)
         except BadPreference as err:
-            st.error(str(err))
+            st.error(plain(err))
         else:
             _close()
             _done(f"{option.status.value} saved.")
@@ -298,7 +299,7 @@ if preferences.may_twin(user):
                     store(), user, mode or twin.mode, status=status, number=number, scheduled=rows
                 )
             except (BadPreference, PermissionDenied) as err:
-                st.error(str(err))
+                st.error(plain(err))
             else:
                 _done("Twinning setting saved: it applies to your next call.")
 
@@ -325,7 +326,7 @@ with st.container(border=True, key="pref_notify"):
         try:
             preferences.save_notifications(store(), user, vm, missed, emails)
         except BadPreference as err:
-            st.error(str(err))
+            st.error(plain(err))
         else:
             _done("Notification options saved.")
 

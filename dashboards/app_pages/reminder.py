@@ -9,6 +9,7 @@ import polars as pl
 import streamlit as st
 from streamlit_calendar import calendar  # type: ignore[import-untyped]
 
+from dashboards.markdown import plain
 from dashboards.session import now, require_user, store, today
 from dashboards.toolbar import page_toolbar
 from dashboards.widgets import close_dialog, open_dialog, show_dialog
@@ -24,7 +25,7 @@ user = require_user()
 try:
     guests_on_offer = reminder.available_guests(store(), user)
 except PermissionDenied as denied:
-    st.error(str(denied))
+    st.error(plain(denied))
     st.stop()
 everyone = {**guests_on_offer, user.number: f"{user.number} {user.extension.display_name}"}
 EXTERNAL = "external:"  # the selected list's token for an external number
@@ -119,7 +120,7 @@ def _audio_section(read_only: bool) -> None:
         try:
             gsm = reminder.default_beep_gsm()
         except AudioUnavailable as err:
-            st.caption(str(err))
+            st.caption(plain(err))
         else:
             st.download_button("💾 Save GSM", gsm, file_name="reminder-beep.gsm", mime="audio/x-gsm", key="rem_gsm")
         return
@@ -142,7 +143,7 @@ def _audio_section(read_only: bool) -> None:
             try:
                 st.session_state["rem_f_audio_sha"] = reminder.upload_audio(store(), user, upload.getvalue(), now())
             except BadReminder as err:
-                st.error(str(err))
+                st.error(plain(err))
             else:
                 st.rerun()
 
@@ -227,7 +228,7 @@ def new_dialog(_: int = 0) -> None:
         try:
             reminder.create(store(), user, _form_draft())
         except BadReminder as err:
-            st.error(str(err))
+            st.error(plain(err))
         else:
             st.session_state["rem_notice"] = f"Reminder '{st.session_state['rem_f_title'].strip()}' saved."
             _close()
@@ -248,7 +249,7 @@ def edit_dialog(reminder_id: int) -> None:
             try:
                 reminder.update(store(), user, reminder_id, _form_draft())
             except (BadReminder, PermissionDenied) as err:
-                st.error(str(err))
+                st.error(plain(err))
             else:
                 st.session_state["rem_notice"] = "Reminder saved."
                 _close()
@@ -265,12 +266,12 @@ def edit_dialog(reminder_id: int) -> None:
 @st.dialog("Delete reminder", on_dismiss=_close)
 def delete_dialog(reminder_id: int) -> None:
     """Delete, after the popup's OK (guide p.42)."""
-    st.write(f"Delete the reminder **{st.session_state.get('rem_f_title', '')}**?")
+    st.write(f"Delete the reminder **{plain(st.session_state.get('rem_f_title', ''))}**?")
     if st.button("OK", type="primary", key="rem_delete_ok"):
         try:
             reminder.delete(store(), user, reminder_id)
         except PermissionDenied as err:
-            st.error(str(err))
+            st.error(plain(err))
         else:
             st.session_state["rem_notice"] = "Reminder deleted."
             _close()
@@ -283,7 +284,7 @@ with st.container(horizontal=True, vertical_alignment="bottom", key="rem_bar"):
     st.button("➕ New", key="rem_new", on_click=open_new, type="primary")
     clip = st.session_state.get("rem_clipboard")
     if clip is not None:
-        st.caption(f"📋 Copied: {clip.title}")
+        st.caption(f"📋 Copied: {plain(clip.title)}")
     st.space("stretch")
     day = st.date_input("Date", value=today(user), key="rem_day", width=150)
     view = st.segmented_control("View", list(reminder.VIEWS), default="Month", key="rem_view") or "Month"
@@ -342,4 +343,4 @@ DIALOGS: dict[str, Callable[..., None]] = {"new": new_dialog, "edit": edit_dialo
 show_dialog("rem_dialog", DIALOGS)
 
 if "rem_notice" in st.session_state:
-    st.success(st.session_state.pop("rem_notice"))
+    st.success(plain(st.session_state.pop("rem_notice")))

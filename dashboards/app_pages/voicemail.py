@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from dashboards.markdown import plain
 from dashboards.session import now, require_user, store
 from dashboards.toolbar import page_toolbar
 from dashboards.widgets import close_dialog, open_dialog, pager, show_dialog
@@ -86,12 +87,12 @@ with st.container(horizontal=True, vertical_alignment="bottom", key="vm_filters"
 flash = st.session_state.pop("vm_flash", None)
 if flash:
     kind, text = flash
-    (st.success if kind == "success" else st.error)(text)
+    (st.success if kind == "success" else st.error)(plain(text))
 
 playing = st.session_state.get("vm_playing")
 if playing:
     with st.container(border=True, horizontal=True, vertical_alignment="center", key="vm_player"):
-        st.caption(f"▶️ {playing[1]}", width="content")
+        st.caption(f"▶️ {plain(playing[1])}", width="content")
         # autoplay right after Play only: later reruns must not start it again
         st.audio(playing[2], format="audio/wav", autoplay=st.session_state.pop("vm_autoplay", False))
         if st.button("✖", key="vm_player_close", help="Close the player", type="tertiary"):
@@ -149,7 +150,7 @@ def forward_dialog(ids: list[int]) -> None:
         try:
             copies = voicemail.forward(store(), user, ids, str(to))
         except _REFUSED as err:
-            st.error(str(err))
+            st.error(plain(err))
         else:
             _close_dialog()
             _done("success", f"Forwarded {_plural(len(copies))} to {targets[str(to)]}.")
@@ -236,7 +237,7 @@ def options_dialog(_: list[int]) -> None:
         try:
             voicemail.save_options(store(), user, form, now())
         except _REFUSED as err:
-            st.error(str(err))
+            st.error(plain(err))
         else:
             _close_dialog()
             _done("success", "Voicemail options saved.")

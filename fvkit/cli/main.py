@@ -88,7 +88,11 @@ def simulate_cmd(
         f"faxes: {summary.faxes:,}  recordings: {summary.recordings:,}  seconds: {elapsed:.1f}"
     )
     if summary.organisation_created and password is None:
-        click.echo(f"portal passwords are random: set one with `fvkit users set-password --db {db} EXT PASSWORD`")
+        click.echo(
+            "portal passwords, voicemail PINs and personal codes are random and shown to no one: "
+            f"`fvkit users welcome --db {db} EXT` mails a user a new password, "
+            f"`fvkit users set-password --db {db} EXT PASSWORD` sets one"
+        )
 
 
 def _progress_bar() -> Callable[[str, float], None]:
@@ -143,7 +147,7 @@ def set_password(db: str, ext: str, password: str) -> None:
         raise click.BadParameter(str(exc), param_hint="PASSWORD") from exc
     with opened(db) as store:
         reset_password(store, ext, password)
-    click.echo(f"password set for {ext} in {db}")
+    click.echo(f"password set for {ext} in {db}; its sessions and Remember-me tokens are ended")
 
 
 @users.command(name="welcome")
@@ -163,7 +167,12 @@ def send_welcome(db: str, portal_url: str, ext: str) -> None:
 @click.option("--port", default=8501, show_default=True)
 @click.option("--live", is_flag=True, help="Keep calls arriving while the portal runs (SIM-5).")
 @click.option("--speed", default=1.0, show_default=True, help="With --live: simulated seconds per real second.")
-@click.option("--address", default="0.0.0.0", show_default=True)  # noqa: S104  # a web portal
+@click.option(
+    "--address",
+    default="127.0.0.1",
+    show_default=True,
+    help="Interface to listen on; 0.0.0.0 for every one (put TLS in front: docs/SECURITY.md).",
+)
 def serve(db: str, port: int, live: bool, speed: float, address: str) -> None:
     """Start the web portal on a database."""
     open_store(db).close()  # fail here, in one line, if the file is missing or held

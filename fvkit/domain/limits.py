@@ -65,3 +65,40 @@ SIGNIN_LOCKOUT = timedelta(minutes=15)
 
 #: "Remember me" keeps a browser signed in this long (AUTH-2). Not in the guide: our bound.
 REMEMBER_ME_TTL = timedelta(days=7)
+
+#: A sign-in without Remember me lasts for the browser session (a session cookie), and at
+#: most this long server-side even if the browser stays open (AUTH-2/3). Not in the guide.
+SESSION_TTL = timedelta(hours=12)
+
+#: The voicemail PIN "hint" shows that a PIN is set, never any of its digits or its length.
+VM_PIN_HINT = "******"
+
+# --- text fields (not in the guide: our bounds, so no field stores or renders unbounded text)
+NAME_MAX_CHARS = 100  # names and titles: cover pages, sound files, events, reminders
+DESCRIPTION_MAX_CHARS = 1_000  # descriptions
+FAX_HEADER_MAX_CHARS = 100  # FAX-2: more than fits beside time, FROM, TO and "P.n/N" on a Letter page
+FAX_STATION_ID_MAX_CHARS = 20  # ITU-T T.30: a fax station identifier is at most 20 characters
+COVER_FIELD_MAX_CHARS = 200  # a Dynamic cover page's From, Email, Subject and Company lines
+COVER_COMMENTS_MAX_CHARS = 8_000  # far more than fits under Comments on one page
+FAX_ATTACHMENTS_MAX_BYTES = 200 * MB  # all attachments of one fax together (the cover page's own limit, p.34)
+
+
+def too_long(label: str, value: str, limit: int) -> str | None:
+    """Return the message for a text field over its limit, or None when it fits."""
+    if len(value) <= limit:
+        return None
+    return f"{label} takes at most {limit:,} characters ({len(value):,} entered)."
+
+
+#: Pictures (PREF-2): the guide bounds bytes (p.57), not pixels; a small PNG can hold a huge
+#: image, so pixels are bounded too, read from the header before anything is decoded.
+PICTURE_MAX_PIXELS = 16_000_000
+PICTURE_THUMBNAIL_PX = 512  # the stored picture is at most this wide and high
+
+#: Shortest upload that counts as audio (greetings, sound files, announcements): not in the
+#: guide; a file with no audio, or two MP3 frames, is no greeting.
+MIN_AUDIO_SECONDS = 0.1
+
+#: A fax file's page descriptions, decompressed, may take at most this much (not in the guide):
+#: a small PDF whose streams expand to a gigabyte is refused before anything renders it.
+PDF_MAX_EXPANDED_BYTES = 100 * MB

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from fvkit.domain.limits import AUDIO_CHANNELS, AUDIO_RATE_HZ, AUDIO_SAMPLE_BYTES
+from fvkit.domain.limits import AUDIO_CHANNELS, AUDIO_RATE_HZ, AUDIO_SAMPLE_BYTES, MIN_AUDIO_SECONDS
 
 Signal = NDArray[np.float64]
 
@@ -103,9 +103,21 @@ def render_recording(seed: int, script: str, seconds: float, paused: Sequence[tu
 
 
 def audio_info(data: bytes) -> AudioInfo:
-    """Tell WAV from MP3 from anything else by content, never by file name; never raise."""
+    """Tell WAV from MP3 from anything else by content, never by file name; never raise.
+
+    Content that is not real audio is UNKNOWN, whatever its header says: no audio (under
+    MIN_AUDIO_SECONDS), or sizes the file does not hold (a WAV claiming 4 GB of data, an
+    MP3 whose frame count needs more bytes than it has).
+    """
+    info = _info(data)
+    if info is UNKNOWN or info.rate <= 0:
+        return info
+    return info if info.seconds >= MIN_AUDIO_SECONDS else UNKNOWN
+
+
+def _info(data: bytes) -> AudioInfo:
     if data[:4] == b"RIFF" and data[8:12] == b"WAVE":
-        return _wav_info(data)
+        return _wav_info(data) if _wav_sizes_hold(data) else UNKNOWN
     if data[:3] == b"ID3" and len(data) >= 10:
         size = 0
         for byte in data[6:10]:  # syncsafe: 7 bits per byte
@@ -113,6 +125,19 @@ def audio_info(data: bytes) -> AudioInfo:
         start = 10 + size + (10 if data[5] & 0x10 else 0)
         return _mp3_info(data, start, scan=True) or AudioInfo("mp3", 0, 0, 0, 0.0, False)
     return _mp3_info(data, 0, scan=False) or UNKNOWN
+
+
+def _wav_sizes_hold(data: bytes) -> bool:
+    """Return whether every chunk's stated size fits in the file (the data chunk's above all)."""
+    pos, found_data = 12, False
+    while pos + 8 <= len(data):
+        chunk, size = struct.unpack_from("<4sI", data, pos)
+        body = pos + 8
+        if body + size > len(data) + 1:  # one pad byte may be missing at the very end
+            return False
+        found_data = found_data or chunk == b"data"
+        pos = body + size + (size & 1)
+    return found_data
 
 
 def _speech_binary() -> str | None:
@@ -344,7 +369,11 @@ def _mp3_stream(data: bytes, pos: int, rate: int, channels: int, kbps: int, leng
     if data[xing : xing + 4] in (b"Xing", b"Info") and xing + 12 <= len(data):
         flags, frames = struct.unpack_from(">II", data, xing + 4)
         if flags & 1:
-            return AudioInfo("mp3", rate, channels, 0, frames * samples / rate, False)
+            seconds = frames * samples / rate
+            # even at the lowest bit rate that many frames need this many bytes: a lie otherwise
+            if (len(data) - pos) * 8 < seconds * (32_000 if mpeg1 else 8_000) * 0.9:
+                return UNKNOWN
+            return AudioInfo("mp3", rate, channels, 0, seconds, False)
     tail = 128 if data[-128:-125] == b"TAG" else 0  # ID3v1 trailer is not audio
     seconds = (len(data) - pos - tail) * 8 / (kbps * 1000)
     return AudioInfo("mp3", rate, channels, 0, seconds, False)

@@ -63,6 +63,7 @@ _ASIDES = (
 )
 _COVER_FIELDS = ("To", "From", "Email", "Subject", "Company")
 _COVER_MAX_CHARS = 8000  # far more than fits under Comments on one page
+_LINE_MAX_CHARS = 500  # no line of a Letter page holds more, even of the narrowest characters
 
 
 def render_fax(
@@ -154,14 +155,25 @@ def _latin1(text: str) -> str:
 
 def _fit(pdf: FPDF, text: str, width: float) -> str:
     """Shorten text to one line of a cell of this width, marking any cut with '...'."""
-    width -= 2 * pdf.c_margin  # cell() pads the text on both sides
-    # No line holds 500 characters: cutting first keeps the loop below short.
-    text = _latin1(" ".join(text[:500].split()))
+    return fit_line(pdf, text, width - 2 * pdf.c_margin)  # cell() pads the text on both sides
+
+
+def fit_line(pdf: FPDF, text: str, width: float, ellipsis: str = "...") -> str:
+    """Return `text` on one line no wider than `width` at the current font, cut with `ellipsis`.
+
+    Linear in the text's length (FAX-2): each character is measured once, and no line of
+    a page holds more than _LINE_MAX_CHARS characters, so longer input is cut first.
+    """
+    text = _latin1(" ".join(text[:_LINE_MAX_CHARS].split()))
     if pdf.get_string_width(text) <= width:
         return text
-    while text and pdf.get_string_width(text + "...") > width:
-        text = text[:-1]
-    return text + "..."
+    room = width - pdf.get_string_width(ellipsis)
+    used = 0.0
+    for i, char in enumerate(text):
+        used += pdf.get_string_width(char)
+        if used > room:
+            return text[:i] + ellipsis
+    return text
 
 
 def _header_line(pdf: FPDF, left: str, right: str) -> None:

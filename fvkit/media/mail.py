@@ -14,11 +14,13 @@ import smtplib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime, formataddr, getaddresses, make_msgid
 from pathlib import Path
 
 DEFAULT_SENDER = "FortiVoice Cloud <noreply@fortivoice.example.com>"
-_HEADER_BREAK = re.compile(r"[\r\n]")
+#: Characters that never belong in a header: C0/C1 controls, DEL and every line separator
+#: Python's str.splitlines() knows (U+2028/U+2029 too), which the email package would refuse.
+_HEADER_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,11 +59,47 @@ class Attachment:
     mime: str  # e.g. "audio/wav", "text/calendar", "image/png"
 
 
-def _header(value: str) -> str:
-    """Refuse header injection: a header value never spans lines."""
-    if _HEADER_BREAK.search(value):
-        raise ValueError("an email header cannot contain a line break")
-    return value
+def header_text(value: str) -> str:
+    """Return `value` safe for any email header: controls and line breaks become one space.
+
+    The one sanitiser of every header field (subjects, display names, file names), so no
+    user text can inject a header or make the email package fail (NOTIF-1, CONF-4).
+    """
+    return " ".join(_HEADER_UNSAFE.sub(" ", value).split())
+
+
+def single_address(value: str) -> str:
+    """Return the one plain email address in `value`, else raise ValueError (CONF-2).
+
+    "postmaster,victim@example.com" would be two recipients once in a To header: refused.
+    """
+    text = value.strip()
+    found = getaddresses([text])
+    if (
+        len(found) != 1
+        or found[0][1] != text
+        or _HEADER_UNSAFE.search(text)
+        or any(ch in text for ch in ',;<>()[]"\\ ')
+        or text.count("@") != 1
+    ):
+        raise ValueError(f"{header_text(value)[:80] or '(empty)'} is not one email address.")
+    local, domain = text.split("@")
+    if not local or "." not in domain or domain.startswith(".") or domain.endswith("."):
+        raise ValueError(f"{text[:80]} is not one email address.")
+    return text
+
+
+def _recipient(entry: str) -> str:
+    """Return one To entry ("addr" or "Name <addr>") with a sanitised name and exactly one address.
+
+    The address is what stands in the last <...>, never what a parser guesses from the name.
+    """
+    text = header_text(entry)
+    if text.endswith(">") and "<" in text:
+        cut = text.rindex("<")
+        name, address = text[:cut].strip().strip('"').strip(), text[cut + 1 : -1]
+        return formataddr((name, single_address(address))) if name else single_address(address)
+    return single_address(text)
 
 
 def compose(
@@ -78,9 +116,9 @@ def compose(
     if not to:
         raise ValueError("a message needs at least one recipient")
     msg = EmailMessage()
-    msg["From"] = _header(sender)
-    msg["To"] = ", ".join(_header(a) for a in to)
-    msg["Subject"] = _header(subject)
+    msg["From"] = header_text(sender)
+    msg["To"] = ", ".join(_recipient(a) for a in to)
+    msg["Subject"] = header_text(subject)
     msg["Date"] = format_datetime(now.replace(tzinfo=UTC) if now.tzinfo is None else now)
     msg["Message-ID"] = make_msgid(domain="fortivoice.example.com")
     msg.set_content(text)
@@ -88,7 +126,7 @@ def compose(
         msg.add_alternative(html, subtype="html")
     for a in attachments:
         main, _, sub = a.mime.partition("/")
-        msg.add_attachment(a.content, maintype=main, subtype=sub, filename=_header(a.filename))
+        msg.add_attachment(a.content, maintype=main, subtype=sub, filename=header_text(a.filename))
     return msg
 
 

@@ -62,6 +62,31 @@ def _locked_error(locked_until: datetime, now: datetime) -> SignInError:
     return SignInError(LOCKED_OUT.format(minutes=minutes, unit=unit), retry_after=left)
 
 
+def _checked_password(store: Store, number: str, password: str, stored: str | None, now: datetime) -> bool:
+    """Check a password against `stored` under the sign-in throttle (AUTH-1, PREF-4).
+
+    The attempt is counted before argon2 runs, in the same transaction that reads the
+    lock, so parallel checks cannot outrun the lock-out.
+
+    Raises:
+        SignInError: the lock-out message, when locked (before or by this failure).
+    """
+    admitted, state = accounts.count_signin_attempt(
+        store, number, now, max_failures=SIGNIN_MAX_FAILURES, window=SIGNIN_WINDOW, lockout=SIGNIN_LOCKOUT
+    )
+    if not admitted:
+        assert state.locked_until is not None
+        raise _locked_error(state.locked_until, now)
+    # NOTE: with no stored hash a dummy one is verified, so timing does not tell.
+    matches = verify_secret(stored or _dummy_hash(), password) and stored is not None
+    if not matches:
+        if state.locked_until is not None:
+            raise _locked_error(state.locked_until, now)
+        return False
+    accounts.clear_signin_attempts(store, number, now, set_lock=state.locked_until is not None)
+    return True
+
+
 def sign_in(store: Store, extension: str, password: str, now: datetime) -> User:
     """Return the user for a correct extension and password (AUTH-1, AUTH-4).
 
@@ -73,38 +98,38 @@ def sign_in(store: Store, extension: str, password: str, now: datetime) -> User:
     if not number or len(number) > _MAX_EXTENSION_CHARS:
         verify_secret(_dummy_hash(), password)
         raise SignInError(INVALID_CREDENTIALS)
-    state = accounts.signin_state(store, number)
-    if state.locked_until is not None and state.locked(now):
-        raise _locked_error(state.locked_until, now)
-
     ext = accounts.get_extension(store, number)
     stored = accounts.password_hash(store, number) if ext is not None else None
     allowed = ext is not None and may_sign_in(ext) and stored is not None
     # NOTE: LDAP extensions are checked against the stored hash too: fvkit has no
     # directory server, the simulator keeps the directory's password here.
-    matches = verify_secret(stored if allowed else _dummy_hash(), password)
-    if not (allowed and matches) or ext is None:
-        # Failures count for any string typed, so the lock-out does not reveal either.
-        state = accounts.record_signin_failure(
-            store,
-            number,
-            now,
-            max_failures=SIGNIN_MAX_FAILURES,
-            window=SIGNIN_WINDOW,
-            lockout=SIGNIN_LOCKOUT,
-        )
-        if state.locked_until is not None:
-            raise _locked_error(state.locked_until, now)
+    # Failures count for any string typed, so the lock-out does not reveal which exist.
+    if not _checked_password(store, number, password, stored if allowed else None, now) or ext is None:
         raise SignInError(INVALID_CREDENTIALS)
-
-    accounts.reset_signin_state(store, number)
     return User(extension=ext, time_zone=accounts.user_time_zone(store, number))
 
 
-def sign_out(store: Store, user: User, token: str | None) -> None:
-    """End the user's session: forget its remember-me token, if it has one (AUTH-3)."""
-    if token:
+def check_current_password(store: Store, user: User, password: str, now: datetime) -> bool:
+    """Return whether `password` is the user's current one, throttled like sign-in (PREF-4).
+
+    Wrong guesses count toward the same lock-out as sign-in, so a hijacked session
+    cannot guess faster than the login form.
+
+    Raises:
+        SignInError: the lock-out message while the extension is locked.
+    """
+    return _checked_password(store, user.number, password, accounts.password_hash(store, user.number), now)
+
+
+def sign_out(store: Store, user: User, *tokens: str | None) -> None:
+    """End the user's session: forget its tokens, so every tab bound to them ends too (AUTH-3)."""
+    for token in {t for t in tokens if t}:
         accounts.delete_session_token(store, token, user.number)
+
+
+def session_valid(store: Store, user: User, token: str | None, now: datetime) -> bool:
+    """Return whether a signed-in session's token still holds (not logged out, no credential change)."""
+    return bool(token) and accounts.session_extension(store, token or "", now) == user.number
 
 
 def issue_token(store: Store, user: User, now: datetime, ttl: timedelta) -> str:

@@ -22,7 +22,7 @@ from fvkit.domain.handling import (
     QuickStatus,
     Rule,
 )
-from fvkit.domain.limits import ANNOUNCEMENT_MAX_BYTES, DEFAULT_RING_DURATION_S, MB
+from fvkit.domain.limits import ANNOUNCEMENT_MAX_BYTES, DEFAULT_RING_DURATION_S, DESCRIPTION_MAX_CHARS, MB
 from fvkit.domain.numbers import digits
 from fvkit.domain.org import Privilege
 from fvkit.domain.screens import Screen
@@ -439,11 +439,13 @@ def upload_sound_file(store: Store, user: User, name: str, data: bytes, now: dat
     """
     require_screen(user, Screen.CALL_HANDLING)
     title = _new_name(store, user, name)
+    try:
+        about = clean_text(description, "Description", DESCRIPTION_MAX_CHARS)
+    except BadContact as exc:
+        raise BadHandling(str(exc)) from exc
     kind = check_sound(data)
     mime = "audio/mpeg" if kind == "mp3" else "audio/wav"
-    return stored.insert_sound_file(
-        store, user.number, title, description.strip(), content=data, mime=mime, script="", now=now
-    )
+    return stored.insert_sound_file(store, user.number, title, about, content=data, mime=mime, script="", now=now)
 
 
 def call_me_sound_file(store: Store, user: User, name: str, now: datetime) -> tuple[int, str]:

@@ -16,6 +16,7 @@ from dateutil.rrule import DAILY, MONTHLY, WEEKLY, rrule  # type: ignore[import-
 from fvkit.domain.clock import to_local, to_utc, zone
 from fvkit.domain.limits import MAX_OCCURRENCES, conference_limits
 from fvkit.domain.recurrence import expand
+from fvkit.media.mail import header_text, single_address
 from fvkit.portal.contact import EMAIL, BadContact, clean_text
 from fvkit.store import conferences as stored
 from fvkit.store.db import Store
@@ -160,8 +161,13 @@ def check_attendees(people: tuple[Attendee, ...]) -> list[tuple[str, str]]:
     seen: set[str] = set()
     for person in people:
         email = person.email.strip()
-        if not EMAIL.match(email) or len(email) > 254:
-            raise BadEvent(f"{email or '(empty)'} is not a valid email address.")
+        try:
+            single_address(email)  # one address per entry: "a,b@example.com" would be two
+            valid = bool(EMAIL.match(email)) and len(email) <= 254
+        except ValueError:
+            valid = False
+        if not valid:
+            raise BadEvent(f"{header_text(email)[:254] or '(empty)'} is not a valid email address.")
         if email.lower() in seen:
             raise BadEvent(f"{email} is invited twice.")
         seen.add(email.lower())

@@ -145,7 +145,7 @@ FIELD_LABELS = {
     "description": "Description",
 }
 NUMBER_FIELDS = ("main_number", "mobile_number", "home_number")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")  # U+2028/9 break lines too
 #: a number as a CDR records it: digits only, country code first (no "+")
 _BARE_INTERNATIONAL = re.compile(r"^[0-9]{11,15}$")
 

@@ -15,7 +15,7 @@ from typing import Any
 import polars as pl
 
 from fvkit.domain.clock import to_local
-from fvkit.domain.limits import HISTORY_PAGE_SIZE
+from fvkit.domain.limits import DESCRIPTION_MAX_CHARS, HISTORY_PAGE_SIZE, NAME_MAX_CHARS, too_long
 from fvkit.domain.numbers import digits
 from fvkit.domain.org import ExtensionType, Privilege
 from fvkit.domain.screens import Screen
@@ -291,6 +291,10 @@ def save_cover_page(
     require_screen(user, Screen.FAX)
     if not name.strip():
         raise CannotSend("Enter a name for the cover page.")
+    for label, value, limit in (("Name", name, NAME_MAX_CHARS), ("Description", description, DESCRIPTION_MAX_CHARS)):
+        problem = too_long(label, value.strip(), limit)
+        if problem:
+            raise CannotSend(problem)
     key = blobs.put(store, content, mime, now)
     return faxes.add_cover_page(store, user.number, name.strip(), description.strip(), key)
 

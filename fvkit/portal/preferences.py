@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import re
 import warnings
 from dataclasses import dataclass
@@ -12,17 +13,26 @@ import polars as pl
 from PIL import Image
 
 from fvkit.domain.handling import QUICK_MODE_BY_CODE, QuickModeCode, QuickStatus, TwinningMode, TwinningStatus
-from fvkit.domain.limits import PICTURE_MAX_BYTES, PICTURE_RATIO_MAX, PICTURE_RATIO_MIN, TWINNING_MAX_SCHEDULES
+from fvkit.domain.limits import (
+    PICTURE_MAX_BYTES,
+    PICTURE_MAX_PIXELS,
+    PICTURE_RATIO_MAX,
+    PICTURE_RATIO_MIN,
+    PICTURE_THUMBNAIL_PX,
+    TWINNING_MAX_SCHEDULES,
+    VM_PIN_HINT,
+)
 from fvkit.domain.numbers import digits
 from fvkit.domain.org import ACCESS_FEATURES, AccessLevel, AuthType, Privilege
 from fvkit.domain.prefs import PHONE_LANGUAGES, TIME_ZONES, WEB_LANGUAGES, Theme, VoicemailNotification
 from fvkit.domain.screens import Screen
+from fvkit.media.pictures import header_size, thumbnail
 from fvkit.portal import contact
-from fvkit.portal.auth import User, require, require_screen
+from fvkit.portal.auth import SignInError, User, check_current_password, require, require_screen
 from fvkit.portal.display import local_time
 from fvkit.store import accounts, blobs, preferences
 from fvkit.store.db import Store
-from fvkit.store.secrets import hash_secret, verify_secret
+from fvkit.store.secrets import hash_secret
 
 PIN_MIN, PIN_MAX = 4, 10  # digits of a voicemail PIN
 PASSWORD_MIN = 8  # characters of a portal password
@@ -87,35 +97,58 @@ def access_table(level: AccessLevel) -> pl.DataFrame:
 def check_picture(data: bytes) -> str:
     """Return the MIME type of an acceptable picture, judged by its bytes (PREF-2, guide p.57).
 
+    Its size in pixels is read from the header first, so a decompression bomb (a small
+    file holding a huge image) is refused before anything is decoded.
+
     Raises:
-        BadPreference: too large, not a JPEG or PNG, damaged, or not nearly square.
+        BadPreference: too large (bytes or pixels), not a JPEG or PNG, damaged, or not nearly square.
     """
     if len(data) > PICTURE_MAX_BYTES:
         raise BadPreference(f"The picture is {len(data) / 2**20:.1f} MB: at most 5 MB.")
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as img:
-                kind, (width, height) = img.format, img.size
-                img.verify()
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise BadPreference("The file is not a JPEG or PNG picture.") from exc
-    if kind not in _PICTURE_TYPES:
-        raise BadPreference(f"The file is a {kind} picture: upload a JPEG or PNG.")
+    found = header_size(data)
+    if found is None:
+        raise BadPreference(_not_a_picture(data))
+    kind, width, height = found
+    if width * height > PICTURE_MAX_PIXELS:
+        raise BadPreference(
+            f"The picture is {width}x{height} pixels: at most {PICTURE_MAX_PIXELS // 1_000_000} megapixels."
+        )
     ratio = width / height if height else 0
     if not PICTURE_RATIO_MIN <= ratio <= PICTURE_RATIO_MAX:
         raise BadPreference(
             f"The picture is {width}x{height} (ratio {ratio:.2f}): width/height must be between "
             f"{PICTURE_RATIO_MIN} and {PICTURE_RATIO_MAX}."
         )
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as img:
+                img.verify()
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise BadPreference(f"The file is not a JPEG or PNG picture that opens: this {kind} is damaged.") from exc
     return _PICTURE_TYPES[kind]
 
 
+def _not_a_picture(data: bytes) -> str:
+    """Return why a file that is neither PNG nor JPEG is refused, naming its type when Pillow knows it."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as img:
+                kind = img.format
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+        return "The file is not a JPEG or PNG picture."
+    return f"The file is a {kind} picture: upload a JPEG or PNG."
+
+
 def upload_picture(store: Store, user: User, data: bytes, now: datetime) -> str:
-    """Check and store the user's picture; return its sha256 (nothing is saved when refused)."""
+    """Check the user's picture and store it, scaled to a bounded thumbnail; return its sha256.
+
+    Nothing is saved when it is refused.
+    """
     _screen(user)
     mime = check_picture(data)
-    key = preferences.set_picture(store, user.number, data, mime, now)
+    key = preferences.set_picture(store, user.number, thumbnail(data, PICTURE_THUMBNAIL_PX), mime, now)
     assert key is not None
     return key
 
@@ -135,8 +168,20 @@ def picture(store: Store, user: User) -> bytes | None:
 
 
 def pin_hint(pin: str) -> str:
-    """Return the hint shown for a PIN: its last two digits ("****07")."""
-    return "*" * (len(pin) - 2) + pin[-2:]
+    """Return the hint shown for a PIN: that one is set, and nothing of its digits or length."""
+    return VM_PIN_HINT if pin else ""
+
+
+def weak_pin(pin: str, number: str) -> str | None:
+    """Return why a PIN is too easy to guess (one digit repeated, a run, the extension), or None."""
+    steps = {int(b) - int(a) for a, b in itertools.pairwise(pin)}
+    if len(set(pin)) == 1:
+        return "The PIN repeats one digit: choose a harder one."
+    if steps in ({1}, {-1}):
+        return "The PIN is a run of digits (like 123456): choose a harder one."
+    if number and number in pin:
+        return "The PIN contains your extension number: choose a harder one."
+    return None
 
 
 def change_vm_pin(store: Store, user: User, pin: str, confirm: str) -> str:
@@ -146,6 +191,9 @@ def change_vm_pin(store: Store, user: User, pin: str, confirm: str) -> str:
         raise BadPreference(f"The PIN must be {PIN_MIN}-{PIN_MAX} digits.")
     if pin != confirm:
         raise BadPreference("The PIN and its confirmation differ.")
+    reason = weak_pin(pin, user.number)
+    if reason is not None:
+        raise BadPreference(reason)
     hint = pin_hint(pin)
     preferences.set_vm_pin(store, user.number, hash_secret(pin), hint)
     return hint
@@ -170,18 +218,29 @@ def reset_password(store: Store, number: str, password: str) -> None:
     accounts.set_password_hash(store, number, hash_secret(password))
 
 
-def change_password(store: Store, user: User, current: str, new: str, confirm: str) -> None:
-    """Replace the portal password, after checking the current one (PREF-4, guide p.57)."""
+def change_password(
+    store: Store, user: User, current: str, new: str, confirm: str, *, now: datetime, keep_token: str | None = None
+) -> None:
+    """Replace the portal password, after checking the current one (PREF-4, guide p.57).
+
+    The check is throttled like sign-in (wrong guesses count toward its lock-out), and the
+    change ends every other session and Remember-me token of the user; `keep_token` is the
+    token of the session making the change, which stays signed in.
+    """
     _screen(user)
     ext = accounts.get_extension(store, user.number)
     if ext is None or ext.auth_type is not AuthType.LOCAL:
         raise BadPreference("Your password is managed by your directory (LDAP), not the portal.")
-    if not verify_secret(accounts.password_hash(store, user.number), current):
+    try:
+        right = check_current_password(store, user, current, now)
+    except SignInError as err:
+        raise BadPreference(err.message) from err
+    if not right:
         raise BadPreference("The current password is wrong.")
     check_password(new)
     if new != confirm:
         raise BadPreference("The new password and its confirmation differ.")
-    accounts.set_password_hash(store, user.number, hash_secret(new))
+    accounts.set_password_hash(store, user.number, hash_secret(new), keep_token=keep_token)
 
 
 # --- Display Preference (PREF-5) -----------------------------------------------------

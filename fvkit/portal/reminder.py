@@ -342,6 +342,8 @@ def call_me(store: Store, user: User, extension: str, script: str, now: datetime
     if extension != user.number and extension not in available_guests(store, user):
         raise BadReminder(f"{extension!r} is not an extension of this organisation.")
     text = script.strip() or "This is your reminder."
+    if len(text) > MAX_TEXT_CHARS:
+        raise BadReminder(f"Use at most {MAX_TEXT_CHARS} characters for what you say.")
     wav = render_message(int(now.replace(tzinfo=UTC).timestamp()) ^ int(digits(extension)), text, CALL_ME_SECONDS)
     return blobs.put(store, wav, "audio/wav", now)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from fvkit.domain.limits import VM_PIN_HINT
 from fvkit.domain.org import AccessLevel, AuthType, ExtensionType, Privilege
 from fvkit.domain.prefs import (
     DEFAULT_TIME_ZONE,
@@ -139,8 +141,8 @@ def generate(
             }
         )
     progress("hashing passwords and PINs")
-    secrets = _secrets(rng, users, password)
-    for row, (pw, pin, code, hint) in zip(ext_rows, secrets, strict=False):
+    hashed = _secrets(rng, users, password)
+    for row, (pw, pin, code, hint) in zip(ext_rows, hashed, strict=False):
         row.update(password_hash=pw, vm_pin_hash=pin, personal_code_hash=code, vm_pin_hint=hint)
     for row in ext_rows[n_user:]:
         row.update(password_hash=None, vm_pin_hash=None, personal_code_hash=None, vm_pin_hint="")
@@ -269,23 +271,26 @@ def _web_name(company: str) -> str:
 
 
 def _secrets(rng: np.random.Generator, users: list[str], password: str | None) -> list[tuple[str, str, str, str]]:
-    """Hash every user's password, voicemail PIN and personal code, in parallel."""
-    salts = rng.bytes(16 * 3 * len(users))
+    """Hash every user's password, voicemail PIN and personal code, in parallel.
+
+    NOTE: secrets and salts come from the OS generator (`secrets`), never from the seed:
+    anyone can rerun a seed, so seeded secrets could be recomputed. Only the shared demo
+    `password` is given. The seeded draws of the old secrets are still made, only to keep
+    the rest of the seeded organisation as it was.
+    """
     letters = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-    jobs: list[tuple[str, bytes]] = []
-    hints = []
-    for i in range(len(users)):
-        pw = password or "".join(letters[j] for j in rng.integers(0, len(letters), 16))
-        pin = "".join(str(d) for d in rng.integers(0, 10, 6))
-        code = "".join(str(d) for d in rng.integers(0, 10, 4))
-        base = 48 * i
-        jobs += [
-            (pw, salts[base : base + 16]),
-            (pin, salts[base + 16 : base + 32]),
-            (code, salts[base + 32 : base + 48]),
-        ]
-        hints.append(f"****{pin[-2:]}")
+    rng.bytes(16 * 3 * len(users))
+    jobs: list[str] = []
+    for _ in users:
+        if not password:
+            rng.integers(0, len(letters), 16)
+        rng.integers(0, 10, 6)
+        rng.integers(0, 10, 4)
+        pw = password or "".join(secrets.choice(letters) for _ in range(16))
+        pin = "".join(secrets.choice("0123456789") for _ in range(6))
+        code = "".join(secrets.choice("0123456789") for _ in range(4))
+        jobs += [pw, pin, code]
     # argon2 releases the GIL: two threads hash twice as fast on two cores
     with ThreadPoolExecutor(max_workers=2) as pool:
-        hashes = list(pool.map(lambda job: hash_secret(job[0], job[1]), jobs))
-    return [(hashes[3 * i], hashes[3 * i + 1], hashes[3 * i + 2], hints[i]) for i in range(len(users))]
+        hashes = list(pool.map(hash_secret, jobs))
+    return [(hashes[3 * i], hashes[3 * i + 1], hashes[3 * i + 2], VM_PIN_HINT) for i in range(len(users))]

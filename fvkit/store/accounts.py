@@ -40,11 +40,18 @@ def password_hash(store: Store, number: str) -> str | None:
     return None if row is None else row[0]
 
 
-def set_password_hash(store: Store, number: str, hashed: str | None) -> None:
-    """Store a new password hash for the extension (a hash, never the password)."""
+def set_password_hash(store: Store, number: str, hashed: str | None, *, keep_token: str | None = None) -> None:
+    """Store a new password hash (a hash, never the password) and end the extension's sessions.
+
+    A credential change revokes every session token of the extension (AUTH-2/3, PREF-4)
+    except `keep_token`, the one of the session that made the change.
+    """
     if hashed is not None and not hashed.startswith("$argon2"):
         raise ValueError("set_password_hash takes an argon2 hash, not a password")
-    store.execute("UPDATE extension SET password_hash = ? WHERE number = ?", [hashed, number])
+    keep = _token_digest(keep_token) if keep_token else ""
+    with store.transaction() as cur:
+        cur.execute("UPDATE extension SET password_hash = ? WHERE number = ?", [hashed, number])
+        cur.execute("DELETE FROM session_token WHERE extension = ? AND token_sha256 <> ?", [number, keep])
 
 
 def portal_users(store: Store) -> pa.Table:
@@ -102,7 +109,7 @@ def signin_state(store: Store, extension: str) -> SigninState:
     return SigninState() if row is None else SigninState(int(row[0]), row[1], row[2])
 
 
-def record_signin_failure(
+def count_signin_attempt(
     store: Store,
     extension: str,
     now: datetime,
@@ -110,11 +117,15 @@ def record_signin_failure(
     max_failures: int,
     window: timedelta,
     lockout: timedelta,
-) -> SigninState:
-    """Count one failed sign-in; lock the extension once `max_failures` fall in `window`.
+) -> tuple[bool, SigninState]:
+    """Count one password check BEFORE it runs; refuse it when the extension is locked (AUTH-1).
+
+    The lock is read and the attempt counted in one transaction, so checks running in
+    parallel cannot exceed `max_failures` per window, and nothing rewrites a lock.
 
     Returns:
-        The new state; its `locked_until` is set when this failure locked it.
+        (admitted, state): not admitted means locked (state.locked_until says until when);
+        an admitted attempt whose state carries `locked_until` is the one that set the lock.
     """
     with store.transaction() as cur:
         # NOTE: rows exist for any string typed, so the table is pruned as it goes:
@@ -130,6 +141,8 @@ def record_signin_failure(
             [extension],
         ).fetchone()
         old = SigninState() if row is None else SigninState(int(row[0]), row[1], row[2])
+        if old.locked(now):
+            return False, old
         if old.first_failure is None or now - old.first_failure > window:
             failures, first = 1, now
         else:
@@ -139,15 +152,28 @@ def record_signin_failure(
             # The lock starts a fresh count: after it, the user has all attempts again.
             new = SigninState(0, None, now + lockout)
         cur.execute(
-            "INSERT OR REPLACE INTO signin_state (extension, failures, first_failure, "
-            "locked_until) VALUES (?, ?, ?, ?)",
+            "INSERT INTO signin_state (extension, failures, first_failure, locked_until) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (extension) DO UPDATE SET failures = excluded.failures, "
+            "first_failure = excluded.first_failure, locked_until = excluded.locked_until",
             [extension, new.failures, new.first_failure, new.locked_until],
         )
-    return new
+    return True, new
+
+
+def clear_signin_attempts(store: Store, extension: str, now: datetime, *, set_lock: bool) -> None:
+    """Forget the counted attempts after a correct password.
+
+    A lock set meanwhile by another (parallel) attempt stays, unless this attempt set it.
+    """
+    with store.transaction() as cur:
+        cur.execute(
+            "DELETE FROM signin_state WHERE extension = ? AND (? OR locked_until IS NULL OR locked_until <= ?)",
+            [extension, set_lock, now],
+        )
 
 
 def reset_signin_state(store: Store, extension: str) -> None:
-    """Forget the failed sign-ins of an extension (after a successful sign-in)."""
+    """Forget the failed sign-ins of an extension (an administrator's unlock)."""
     store.execute("DELETE FROM signin_state WHERE extension = ?", [extension])
 
 
@@ -184,6 +210,11 @@ def delete_session_token(store: Store, token: str, extension: str | None = None)
         params.append(extension)
     row = store.execute(sql + " RETURNING extension", params).fetchall()
     return bool(row)
+
+
+def delete_tokens_of(store: Store, extension: str) -> int:
+    """Delete every token of an extension; return how many there were."""
+    return len(store.execute("DELETE FROM session_token WHERE extension = ? RETURNING 1", [extension]).fetchall())
 
 
 def delete_expired_tokens(store: Store, now: datetime) -> None:

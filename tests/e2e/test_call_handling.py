@@ -50,6 +50,7 @@ def test_dnd_and_a_user_defined_rule_are_listed_after_a_reload(
     dialog.get_by_role("button", name="OK").click()
     expect(page.get_by_text("Normal: rule saved.")).to_be_visible()
 
+    page.context.clear_cookies()  # a new browser session (a reload alone keeps the sign-in)
     page.reload()  # a new session: what shows now comes from the store
     page.get_by_role("textbox", name="Extension").fill(USER)
     page.get_by_role("textbox", name="Password").fill(password)

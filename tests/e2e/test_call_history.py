@@ -166,6 +166,7 @@ def test_block_a_caller_from_call_history_then_find_it_in_the_block_list(
     dialog.get_by_role("button", name="Block", exact=True).click()
     expect(page.get_by_text(f"{caller} is on your personal block list")).to_be_visible()
 
+    page.context.clear_cookies()  # a new browser session (a reload alone keeps the sign-in)
     page.goto(f"{portal_url}/contact")  # a new session: sign in again on the Contact page
     page.get_by_role("textbox", name="Extension").fill("7101")
     page.get_by_role("textbox", name="Password").fill(password)

@@ -53,6 +53,7 @@ def test_time_zone_and_ring_duration_are_saved_and_survive_a_reload(
     _idle(page)
     page.screenshot(path=artifacts / "preferences.png", full_page=True)
 
+    page.context.clear_cookies()  # a new browser session (a reload alone keeps the sign-in)
     page.reload()  # a new, signed-out session: what it shows after sign-in comes from the store
     _sign_in_to_preferences(page, portal_url, password)
     expect(page.locator(".st-key-pref_display").get_by_role("combobox", name="Time zone")).to_have_value(TOKYO)

@@ -51,10 +51,25 @@ def test_remember_me_survives_a_reload_until_log_out(
 
 @pytest.mark.e2e
 @pytest.mark.req("AUTH-2")
-def test_without_remember_me_a_reload_signs_out(
-    page: Page, portal_url: str, names: dict[str, str], password: str
+@pytest.mark.req("AUTH-3")
+def test_without_remember_me_a_reload_keeps_the_session_until_log_out(
+    page: Page, context: BrowserContext, portal_url: str, names: dict[str, str], password: str
 ) -> None:
     _sign_in(page, portal_url, "7102", password, remember=False)
+    menu = page.get_by_role("button", name=f"👤 {names['7102']}")
+    expect(menu).to_be_visible()
+    page.wait_for_function(f"document.cookie.includes('{COOKIE}=')")
+    cookie = next(c for c in context.cookies() if c["name"] == COOKIE)
+    assert cookie["sameSite"] == "Strict"
+    assert cookie["expires"] == -1  # a session cookie: closing the browser ends it
+    assert not _storage_holds(context, page, password)
+
+    page.reload()  # F5
     expect(page.get_by_role("button", name=f"👤 {names['7102']}")).to_be_visible()
+
+    page.get_by_role("button", name=f"👤 {names['7102']}").click()
+    page.get_by_role("button", name="Log Out").click()
+    expect(page.get_by_role("textbox", name="Extension")).to_be_visible()
+    page.wait_for_function(f"!document.cookie.includes('{COOKIE}=')")
     page.reload()
     expect(page.get_by_role("textbox", name="Extension")).to_be_visible()

@@ -59,10 +59,11 @@ def test_a_wrong_password_shows_the_generic_error(page: Page, portal_url: str) -
 def test_a_reload_on_a_page_url_shows_the_login_form(
     page: Page, portal_url: str, names: dict[str, str], password: str
 ) -> None:
-    # A reload starts a new, signed-out session at the same URL.
+    # A new browser session (no session cookie) opening a page URL gets the login form.
     _sign_in(page, f"{portal_url}/home", "7102", password)
     expect(page.get_by_role("button", name=f"👤 {names['7102']}")).to_be_visible()
     expect(page.get_by_text("🟢 Not in use", exact=True)).to_be_visible()
+    page.context.clear_cookies()
     page.reload()
     expect(page.get_by_role("textbox", name="Extension")).to_be_visible()
     page.locator(IDLE).wait_for()

@@ -179,8 +179,9 @@ def test_audio_info_flags_a_float_wav_as_not_pcm() -> None:
 
 @pytest.mark.req("SIM-6")
 def test_audio_info_reads_extensible_wav_by_its_sub_format() -> None:
-    assert audio.audio_info(_riff(0xFFFE, _extensible(1), bits=16)).pcm
-    assert not audio.audio_info(_riff(0xFFFE, _extensible(3))).pcm
+    assert audio.audio_info(_riff(0xFFFE, _extensible(1), bits=16, data=bytes(3200))).pcm
+    float_wav = audio.audio_info(_riff(0xFFFE, _extensible(3), data=bytes(3200)))
+    assert float_wav.format == "wav" and not float_wav.pcm
 
 
 @pytest.mark.req("SIM-6")
@@ -206,7 +207,7 @@ def test_audio_info_recognises_an_id3_tag() -> None:
 @pytest.mark.req("SIM-6")
 def test_audio_info_recognises_bare_mpeg_frames() -> None:
     frame = b"\xff\xfb\x90\x64" + bytes(413)  # MPEG-1 Layer III, 128 kbps, 44.1 kHz, 417 bytes
-    info = audio.audio_info(frame * 3)
+    info = audio.audio_info(frame * 10)  # 0.26 s: two or three frames are too short to be a greeting
     assert (info.format, info.rate, info.channels) == ("mp3", 44100, 2)
 
 

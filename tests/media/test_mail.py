@@ -46,9 +46,9 @@ def test_without_smtp_a_message_lands_in_the_outbox_as_an_eml_file(tmp_path: Pat
     assert back.get_body(("html",)).get_content().strip() == "<p>missed</p>"
 
 
-def test_header_injection_is_refused() -> None:
-    with pytest.raises(ValueError, match="line break"):
-        compose(["x@example.com"], "Hello\r\nBcc: victim@example.com", "body", NOW)
+def test_header_injection_is_defused() -> None:
+    msg = compose(["x@example.com"], "Hello\r\nBcc: victim@example.com", "body", NOW)
+    assert msg["Subject"] == "Hello Bcc: victim@example.com" and msg["Bcc"] is None
     with pytest.raises(ValueError, match="recipient"):
         compose([], "Hello", "body", NOW)
 

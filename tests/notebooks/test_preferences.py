@@ -61,8 +61,8 @@ def test_user_setting_refusals_print_the_services_messages_and_change_nothing(
     assert "Refused: The current password is wrong.\nOld password still signs in: 7101" in result.text("password")
     with pytest.raises(auth.SignInError):
         auth.sign_in(db, "7101", CLASS_PASSWORD, NOW)
-    assert "Refused: The PIN and its confirmation differ.\nNew PIN hint: **68" in result.text("vm_pin")
-    assert preferences.user_setting(db, user).pin_hint == "**68"
+    assert "Refused: The PIN and its confirmation differ.\nNew PIN hint: ******" in result.text("vm_pin")
+    assert preferences.user_setting(db, user).pin_hint == "******"
 
 
 @pytest.mark.req("NB-1")

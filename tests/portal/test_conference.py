@@ -324,7 +324,8 @@ def test_without_the_conference_privilege_the_screen_is_closed(store: Store, use
         conf.occurrences(store, user_of("7101"), datetime(2026, 3, 1), datetime(2026, 4, 1))
 
 
-def _wav(channels: int = 1, rate: int = 8000, width: int = 2, frames: int = 800) -> bytes:
+def _wav(channels: int = 1, rate: int = 8000, width: int = 2, frames: int = 0) -> bytes:
+    frames = frames or rate // 5  # 0.2 s: under 0.1 s a file is no audio at all (tests/security)
     buffer = io.BytesIO()
     with wave.open(buffer, "wb") as w:
         w.setnchannels(channels)
