@@ -14,6 +14,8 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from fvkit.store.analyst import SOURCES, refresh_summary
+
 MIGRATIONS = "fvkit.store.migrations"
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 
@@ -97,6 +99,8 @@ class Store:
         try:
             cols = ", ".join(f'"{c}"' for c in data.column_names)
             con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _fvkit_batch")
+            if table in SOURCES:
+                refresh_summary(con, "_fvkit_batch")
         finally:
             con.unregister("_fvkit_batch")
 
