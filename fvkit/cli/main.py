@@ -209,9 +209,9 @@ def serve(db: str, port: int, live: bool, speed: float, address: str) -> None:
 
 def _register() -> None:
     """Add the command groups that live in their own modules."""
-    from fvkit.cli import calls, cdr, contacts, lake
+    from fvkit.cli import calls, cdr, contacts, lake, report
 
-    for module in (contacts, calls, cdr, lake):
+    for module in (contacts, calls, cdr, lake, report):
         main.add_command(module.group)
 
 
