@@ -140,3 +140,25 @@ def _concurrency(frame: pl.DataFrame) -> pl.DataFrame:
         (pl.col("trunk_seconds") / 3600).round(2).alias("trunk_erlangs"),
         pl.Series("lines_for_1pct_blocking", needed, dtype=pl.Int64),
     )
+
+
+#: NB-2's busy hour: per local hour of the day, the traffic of outside calls (those that took a
+#: trunk line) on weekdays, in erlangs = call-hours started in that hour / weekdays in the data
+BUSY_HOUR_SQL = """
+WITH weekdays AS (SELECT count(DISTINCT local_date) AS days FROM calls WHERE isodow(local_date) <= 5),
+outside AS (
+    SELECT hour(start_local) AS hour, duration FROM calls
+    WHERE trunk <> '' AND disposition <> 'Failed' AND isodow(local_date) <= 5
+)
+SELECT hour, count(*) AS calls, sum(duration) / 3600 / (SELECT days FROM weekdays) AS erlangs
+FROM outside GROUP BY hour ORDER BY hour
+"""
+
+
+def busy_hour(store: Store) -> tuple[int, int, float]:
+    """The weekday busy hour of outside calls: (local hour, calls started in it, erlangs), by BUSY_HOUR_SQL."""
+    rows = store.execute(BUSY_HOUR_SQL).fetchall()
+    if not rows:
+        raise ValueError("no outside calls on a weekday: no busy hour to measure")
+    hour, calls, erlangs = max(rows, key=lambda r: (r[2], -r[0]))
+    return int(hour), int(calls), float(erlangs)
