@@ -100,7 +100,7 @@ class Store:
             cols = ", ".join(f'"{c}"' for c in data.column_names)
             con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _fvkit_batch")
             if table in SOURCES:
-                refresh_summary(con, "_fvkit_batch")
+                refresh_summary(con, "_fvkit_batch", table)
         finally:
             con.unregister("_fvkit_batch")
 
