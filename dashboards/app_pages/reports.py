@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import streamlit as st
 
 from dashboards.session import current_user, store
@@ -22,7 +24,7 @@ choice = st.segmented_control(
     key="rp_report",
 )
 report = reports.Report(choice or reports.Report.EXTENSION_SUMMARY)
-default = reports.default_period(store(), user)
+default = reports.default_period(store(), user, datetime.now(UTC).date())
 left, right = st.columns(2)
 first = left.date_input("From", value=default.first, key="rp_from")
 last = right.date_input("To", value=default.last, key="rp_to")

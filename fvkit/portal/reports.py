@@ -34,11 +34,11 @@ class Result:
     rows: pl.DataFrame
 
 
-def default_period(store: Store, user: User) -> Period:
-    """The last week of the calls on record (today's date when there are none)."""
+def default_period(store: Store, user: User, today: date) -> Period:
+    """The last week of the calls on record (the week to `today` when there are none)."""
     require_screen(user, Screen.REPORTS)
     lo, hi = store.execute(queries.DATA_RANGE).fetchall()[0]
-    last = hi or date.today()  # only when the store holds no call at all
+    last = hi or today
     first = max(lo or last, last - timedelta(days=DEFAULT_DAYS - 1))
     return Period(first, last)
 
