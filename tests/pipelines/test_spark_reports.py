@@ -46,8 +46,11 @@ def spark() -> Iterator[Any]:
 
 
 @pytest.mark.req("ANL-4")
-@pytest.mark.parametrize("report", list(Report))
-@pytest.mark.parametrize("period", [(None, None), (date(2026, 10, 12), date(2026, 10, 18))])
+@pytest.mark.parametrize(
+    ("report", "period"),
+    [(r, (None, None)) for r in Report] + [(Report.HOURLY, (date(2026, 10, 12), date(2026, 10, 18)))],
+    ids=[r.value for r in Report] + ["hourly-week-vs-week-before"],
+)
 def test_report_by_spark_on_the_lake_is_identical_to_duckdb_on_the_store(
     built: tuple[Path, Path], spark: Any, report: Report, period: tuple[date | None, date | None]
 ) -> None:
