@@ -3,7 +3,7 @@ PY      ?= python3
 VENV    := .venv
 BIN     := $(VENV)/bin
 DB      := data/fvkit.duckdb
-APT_PKG := chromium ffmpeg espeak-ng fonts-noto-color-emoji zbar-tools
+APT_PKG := chromium ffmpeg espeak-ng fonts-noto-color-emoji zbar-tools openjdk-17-jre-headless
 PASSWORD ?= fortivoice
 
 .PHONY: demo test setup system venv data serve lab bench clean
@@ -40,7 +40,9 @@ serve:
 lab: venv data
 	$(BIN)/jupyter lab --notebook-dir=notebooks
 
+# Spark (the [spark] extra) runs the reports' DuckDB-vs-Spark tests (marker `spark`).
 test: setup
+	$(BIN)/pip install -q -e ".[dev,spark]"
 	$(BIN)/python -m pytest
 
 bench: venv

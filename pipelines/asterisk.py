@@ -17,7 +17,9 @@ The format is what Asterisk's cdr_csv module writes (asterisk/asterisk, cdr/cdr_
   puts the name in quotes even when it is empty: `"" <7101>`).
 
 fvkit's dispositions fold onto Asterisk's five with `TO_ASTERISK`; a call that failed for
-want of a free trunk line (its flow says `status: CONGESTION`) is written CONGESTION.
+want of a free trunk line (its flow says `status: CONGESTION`) is written CONGESTION, and a
+call with an answer time is never FAILED (`Other`, answered by an auto attendant or an
+announcement, is ANSWERED). docs/SCHEMA.md lists what a round trip through the file loses.
 """
 
 from __future__ import annotations
@@ -82,6 +84,12 @@ FROM_ASTERISK: dict[AsteriskDisposition, Disposition] = {
 LEGACY_AMAFLAGS = {"BILL": AmaFlags.BILLING.value, "IGNORE": AmaFlags.OMIT.value}
 
 
+#: dispositions that fold onto FAILED, which an answered call must not be written as
+_NEVER_FAILED_WHEN_ANSWERED = [d.value for d, a in TO_ASTERISK.items() if a is AsteriskDisposition.FAILED]
+#: the reason a row gets when neither party is an extension of the importing organisation
+_STRANGER = "is an extension of this organisation"
+
+
 class NotMasterCsv(ValueError):
     """The file is not an Asterisk Master.csv (too many bad rows); nothing was imported."""
 
@@ -128,6 +136,8 @@ def _lines(batch: pa.RecordBatch, zone: str) -> str:
     disposition = (
         pl.when(pl.col("congestion"))
         .then(pl.lit(AsteriskDisposition.CONGESTION.value))
+        .when(pl.col("answer_time").is_not_null() & pl.col("disposition").is_in(_NEVER_FAILED_WHEN_ANSWERED))
+        .then(pl.lit(AsteriskDisposition.ANSWERED.value))
         .otherwise(
             pl.col("disposition").replace_strict(
                 {d.value: a.value for d, a in TO_ASTERISK.items()}, return_dtype=pl.String
@@ -416,6 +426,13 @@ def _refusal(good: int, bad: list[BadRow]) -> str:
     total = good + len(bad)
     if total == 0:
         return "not an Asterisk Master.csv: the file holds no rows; nothing imported"
+    strangers = [b for b in bad if b.reason.endswith(_STRANGER)]
+    if strangers and len(strangers) == len(bad):
+        example = strangers[0].reason.removeprefix("neither ").removesuffix(f" {_STRANGER}").replace(" nor ", ", ")
+        return (
+            f"the calls are another organisation's: {len(strangers)} of {total} rows have no extension of this "
+            f"one on either side (first, line {strangers[0].line}: {example}); nothing imported"
+        )
     why = "no good row" if good == 0 else f"more than {MAX_BAD_SHARE:.0%}"
     first = "; ".join(f"line {b.line}: {b.reason}" for b in bad[:3])
     return f"not an Asterisk Master.csv: {len(bad)} of {total} rows are bad, {why}; nothing imported. First: {first}"

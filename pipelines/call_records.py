@@ -13,8 +13,12 @@ Columns carry the portal's labels in the list's order, then the call-details fie
     Answer, End, Bill Duration, Dialed Number/DNIS, Destination, Trunk, Department,
     Unique ID, Account Code
 
-Times are in the user's time zone as "YYYY-MM-DD HH:MM:SS"; durations are "HH:MM:SS" as the
-list shows them ("00:00:34"); a call never answered has an empty Answer.
+Times are in the user's time zone as "YYYY-MM-DD HH:MM:SS", and every time column's label
+names that zone as the user's Preferences do, e.g. "Start (GMT -8:00 Pacific Time US & Canada)"
+(an IANA name for a zone the list does not offer). Durations are "HH:MM:SS" as the list shows
+them ("00:00:34"); a call never answered has an empty Answer. Read every column as text
+(`pl.read_csv(path, infer_schema=False)`, `pd.read_csv(path, dtype=str, keep_default_na=False)`):
+Unique IDs are strings ("1709577474.580" is not "1709577474.58") and numbers keep their form.
 
 With call flow the file is "long": one row per flow event, each carrying all of its call's
 columns above, then three more::
@@ -35,6 +39,7 @@ from dataclasses import dataclass
 import polars as pl
 import pyarrow as pa
 
+from fvkit.domain.prefs import TIME_ZONES
 from fvkit.portal.auth import User
 from fvkit.portal.call_history import LIST_LABELS, for_download
 from fvkit.portal.display import durations, local_times
@@ -64,6 +69,8 @@ FLOW_COLUMNS: dict[str, str] = {
 HEADER = tuple(CALL_COLUMNS.values())
 FLOW_HEADER = HEADER + tuple(FLOW_COLUMNS.values())
 _TIMES = ("start_time", "answer_time", "end_time", "flow_time")
+#: the labels of the time columns, which carry the zone: "Start (GMT -8:00 Pacific Time US & Canada)"
+TIME_LABELS = ("Start", "Answer", "End", "Flow Time")
 _DURATIONS = ("duration", "billsec")
 SEARCH_FIRST = "Enter a search string first"
 
@@ -81,11 +88,21 @@ class Download:
     rows: int  # CSV rows below the header: one per call, or one per flow event
 
 
+def zone_label(time_zone: str) -> str:
+    """How a download names the zone of its times: the Preferences label, else the IANA name."""
+    return TIME_ZONES.get(time_zone, time_zone)
+
+
+def zoned(label: str, time_zone: str) -> str:
+    """A column label, with the zone for the time columns: "Start (GMT -8:00 Pacific Time US & Canada)"."""
+    return f"{label} ({zone_label(time_zone)})" if label in TIME_LABELS else label
+
+
 def _formatted(frame: pl.DataFrame, columns: dict[str, str], time_zone: str) -> pl.DataFrame:
     """Return the columns as the portal shows them (times local, durations HH:MM:SS), labelled."""
     shown = local_times(frame.select(list(columns)), [c for c in columns if c in _TIMES], time_zone)
     shown = durations(shown, [c for c in columns if c in _DURATIONS])
-    return shown.select(pl.col(name).alias(label) for name, label in columns.items())
+    return shown.select(pl.col(name).alias(zoned(label, time_zone)) for name, label in columns.items())
 
 
 def _frame(table: pa.Table, time_zone: str, *, with_flow: bool) -> pl.DataFrame:
@@ -116,7 +133,7 @@ def download(store: Store, user: User, q: HistoryQuery, *, search_result: bool, 
         raise DownloadRefused(f"Call flow comes only with a search result: {SEARCH_FIRST.lower()}")
     table = for_download(store, user, q, with_flow=with_flow)
     frame = _frame(table, user.time_zone, with_flow=with_flow)
-    records = frame.get_column("Unique ID").n_unique() if with_flow else frame.height
+    records = frame.get_column(CALL_COLUMNS["uniqueid"]).n_unique() if with_flow else frame.height
     return Download(frame_csv(frame), records, frame.height)
 
 
@@ -133,12 +150,14 @@ def download_search_result(store: Store, user: User, q: HistoryQuery, *, with_fl
 def read_call_records(data: bytes) -> pl.DataFrame:
     """Read a call-record CSV of either layout back, every cell as written before escaping.
 
-    All columns are strings (an unanswered call's Answer is ""), in the file's order.
+    All columns are strings (an unanswered call's Answer is ""), in the file's order, labelled
+    without the zone ("Start"); `download_zone` tells which zone the times are in.
 
     Raises:
         ValueError: the header is neither layout's.
     """
     frame = pl.read_csv(io.BytesIO(data), infer_schema=False).fill_null("")
+    frame = frame.rename({c: _unzoned(c) for c in frame.columns})
     if tuple(frame.columns) not in (HEADER, FLOW_HEADER):
         raise ValueError(f"not a call-record download: header {frame.columns[:4]}...")
     # the inverse of csv_safe.safe_frame, vectorised (csv_safe.restore_cell for one cell)
@@ -154,3 +173,19 @@ def read_call_records(data: bytes) -> pl.DataFrame:
         .alias(name)
         for name in frame.columns
     )
+
+
+def _unzoned(label: str) -> str:
+    for plain in TIME_LABELS:
+        if label.startswith(f"{plain} (") and label.endswith(")"):
+            return plain
+    return label
+
+
+def download_zone(data: bytes) -> str:
+    """The zone label a call-record CSV's times are in, read from its Start column's label."""
+    header = pl.read_csv(io.BytesIO(data), n_rows=0, infer_schema=False).columns
+    start = next((c for c in header if c.startswith("Start (") and c.endswith(")")), None)
+    if start is None:
+        raise ValueError("not a call-record download with zoned times (no 'Start (zone)' column)")
+    return start.removeprefix("Start (").removesuffix(")")

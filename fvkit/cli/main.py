@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from fvkit.cli import calls, cdr, contacts, lake
+from fvkit.cli import calls, cdr, contacts, lake, report
 from fvkit.cli.options import db_option, inherited_db_option, open_store, opened
 from fvkit.domain.prefs import DEFAULT_THEME, THEME_COLORS
 from fvkit.media.mail import MailSettings, deliver
@@ -205,5 +205,5 @@ def serve(db: str, port: int, live: bool, speed: float, address: str) -> None:
     os.execve(sys.executable, cmd, env)  # noqa: S606  # fixed argv, no shell
 
 
-for _group in (contacts.group, calls.group, cdr.group, lake.group):
+for _group in (contacts.group, calls.group, cdr.group, lake.group, report.group):
     main.add_command(_group)

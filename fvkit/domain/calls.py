@@ -81,7 +81,8 @@ TO_ASTERISK: dict[Disposition, AsteriskDisposition] = {
     Disposition.BUSY: AsteriskDisposition.BUSY,
     Disposition.DENIED: AsteriskDisposition.FAILED,
     Disposition.FAILED: AsteriskDisposition.FAILED,
-    Disposition.OTHER: AsteriskDisposition.FAILED,
+    # an auto attendant or announcement answered the call (it has an answer time): ANSWERED
+    Disposition.OTHER: AsteriskDisposition.ANSWERED,
 }
 
 #: dispositions that mean the owner took the call in person (guide p.14 "Received");

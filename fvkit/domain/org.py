@@ -85,6 +85,8 @@ class Privilege(StrEnum):
     FAX_MONITOR = "Fax extension monitoring"
     SCHEDULED_GREETING = "Scheduled greeting"
     MATCH_PERSONAL_CONTACT = "Match personal contact"
+    # beyond the guide (ANL-3): the organisation-wide reports, for analysts and administrators
+    ORGANISATION_REPORTS = "Organisation reports"
 
 
 class AuthType(StrEnum):

@@ -22,6 +22,7 @@ class Screen(StrEnum):
     DEVICE = "Device"
     PREFERENCES = "Preferences"
     ANALYTICS = "Analytics"  # beyond the guide: the user's own calls in charts
+    REPORTS = "Reports"  # beyond the guide: organisation reports (ANL-3), analysts only
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +51,7 @@ SCREENS: tuple[ScreenRule, ...] = (
     ScreenRule(Screen.DEVICE, "device", "☎️"),
     ScreenRule(Screen.PREFERENCES, "preferences", "⚙️"),
     ScreenRule(Screen.ANALYTICS, "analytics", "📊"),
+    ScreenRule(Screen.REPORTS, "reports", "📈", Privilege.ORGANISATION_REPORTS),
 )
 
 

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 import pyarrow as pa
 
 from fvkit.domain.calls import Disposition
+from fvkit.store.analyst import refresh_summary
 from fvkit.store.db import Store
 
 #: what a flow line of a trunk that had no free line ends with (fvkit/sim/routing.py)
@@ -138,6 +139,7 @@ def insert_calls(store: Store, calls: pa.Table) -> int:
                 # NOTE: (owner, start) order keeps the history queries' zone maps tight (store/history.py).
                 f"ORDER BY 1, start_time"
             )
+            refresh_summary(cur, "_fvkit_import")
         finally:
             cur.unregister("_fvkit_import")
     return new

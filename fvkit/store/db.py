@@ -15,6 +15,8 @@ from typing import Any, TypeVar, cast
 import duckdb
 import pyarrow as pa
 
+from fvkit.store.analyst import SOURCES, refresh_summary
+
 MIGRATIONS = "fvkit.store.migrations"
 #: the database the CLI and the portal use when given none, relative to the project
 DEFAULT_DB = "data/fvkit.duckdb"
@@ -166,6 +168,8 @@ class Store:
         try:
             cols = ", ".join(f'"{c}"' for c in data.column_names)
             con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _fvkit_batch")
+            if table in SOURCES:
+                refresh_summary(con, "_fvkit_batch", table)
         finally:
             con.unregister("_fvkit_batch")
         self.written()

@@ -117,7 +117,7 @@ def test_downloads_all_and_search_result_as_csv(page: Page, portal_url: str, pas
         "From",
         "To (Name)",
         "To",
-        "Start",
+        "Start (GMT -8:00 Pacific Time US & Canada)",  # the times' zone, as the user's Preferences name it
         "Duration",
         "Disposition",
         "Direction",
@@ -141,7 +141,7 @@ def test_downloads_all_and_search_result_as_csv(page: Page, portal_url: str, pas
         dialog.get_by_role("button", name="OK").click()
     rows = _csv_rows(search_download.value.path())
     header = rows[0]
-    assert header[-3:] == ["Flow Step", "Flow Time", "Flow Description"]
+    assert header[-3:] == ["Flow Step", "Flow Time (GMT -8:00 Pacific Time US & Canada)", "Flow Description"]
     unique = {r[header.index("Unique ID")] for r in rows[1:]}
     assert len(unique) == min(found, 20_000)
     assert len(rows) - 1 > len(unique)  # one row per flow event

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import duckdb
 import pytest
+from nbconvert import HTMLExporter
 
 from fvkit.portal.analytics import kpis
 from fvkit.portal.auth import acting_as
@@ -35,21 +38,40 @@ def _traces(result: Run, tag: str) -> list[dict[str, Any]]:
 
 
 def _check_busy_hour(result: Run, con: duckdb.DuckDBPyConnection) -> None:
-    per_hour = con.sql(
-        f"""
-        SELECT hour(timezone('{TZ}', start AT TIME ZONE 'UTC')) AS h, count(*), sum(duration)
-        FROM calls GROUP BY h
-        """
-    ).fetchall()
-    (days,) = _one(con, f"SELECT count(DISTINCT CAST(timezone('{TZ}', start AT TIME ZONE 'UTC') AS DATE)) FROM calls")
-    erlangs = {h: seconds / 3600 / days for h, _calls, seconds in per_hour}
-    calls = {h: n for h, n, _seconds in per_hour}
+    """Weekdays, outside calls (they hold a trunk line), local hours: computed here in Python."""
+    rows = con.sql("SELECT start, duration, trunk, disposition FROM calls").fetchall()
+    zone = ZoneInfo(TZ)
+    local = [(s.replace(tzinfo=UTC).astimezone(zone), d, t, disp) for s, d, t, disp in rows]
+    weekdays = {when.date() for when, *_ in local if when.isoweekday() <= 5}
+    seconds: dict[int, int] = {}
+    calls: dict[int, int] = {}
+    for when, duration, trunk, disposition in local:
+        if when.isoweekday() <= 5 and trunk != "" and disposition != "Failed":
+            seconds[when.hour] = seconds.get(when.hour, 0) + duration
+            calls[when.hour] = calls.get(when.hour, 0) + 1
+    erlangs = {h: s / 3600 / len(weekdays) for h, s in seconds.items()}
     busy = max(erlangs, key=lambda h: (erlangs[h], -h))
     text = result.text("busy")
-    assert f"busy hour: {busy:02d}:00-{busy + 1:02d}:00 {TZ}" in text
-    assert f"busy hour calls: {calls[busy]}, busy hour traffic: {erlangs[busy]:.4f} erlangs" in text
+    assert f"busy hour: {busy:02d}:00-{busy + 1:02d}:00 {TZ}, weekdays, outside calls" in text
+    assert (
+        f"busy hour calls: {calls[busy]}, busy hour traffic: {erlangs[busy]:.4f} erlangs (call-hours per hour)" in text
+    )
     (bars,) = _traces(result, "busy-chart")
     assert dict(zip(bars["x"], bars["y"], strict=True)) == pytest.approx(erlangs)
+    assert "erlangs (call-hours per hour)" in str(result.mime("busy-chart", PLOTLY)[0]["layout"]["yaxis"])
+    # the week-end and inside calls are left out: the whole file's figure would differ
+    everything = sum(d for _w, d, _t, _x in local) / 3600
+    assert sum(erlangs.values()) * len(weekdays) < everything
+
+
+def _check_html_export(result: Run) -> None:
+    """`jupyter nbconvert --to html` keeps every chart, with plotly.js inside the file (no CDN)."""
+    html, _resources = HTMLExporter().from_notebook_node(result.nb)
+    figures = sum(len(result.mime(tag, PLOTLY)) for tag in ("busy-chart", "missed-chart", "daily", "sankey"))
+    assert figures == 4
+    assert html.count("Plotly.newPlot(") >= figures
+    assert "* plotly.js v" in html  # the library itself is in the file ...
+    assert not re.search(r"<script[^>]+src=[\"'][^\"']*plotly", html)  # ... not fetched from a CDN
 
 
 def _check_answer_rates(result: Run, con: duckdb.DuckDBPyConnection) -> None:
@@ -124,6 +146,7 @@ def test_cdr_exploration_figures_match_the_database_and_the_portal(analyst_db: P
     _check_missed_and_daily(result, con)
     _check_sankey(result, con)
     con.close()
+    _check_html_export(result)
 
     # 7101's answer rate is the one the portal's Analytics screen shows 7101
     store = Store(analyst_db, read_only=True)

@@ -9,6 +9,8 @@ import polars as pl
 import pytest
 
 from fvkit.domain.erlang import erlang_b, lines_for
+from fvkit.store import Store
+from fvkit.store.reports import busy_hour
 from tests.notebooks.harness import BUDGET_S, run
 
 PLOTLY = "application/vnd.plotly.v1+json"
@@ -16,7 +18,8 @@ TOLERANCE = 0.015  # the notebook's stated tolerance: |simulated - Erlang B| per
 
 
 @pytest.mark.req("NB-2")
-def test_trunk_sizing_follows_erlang_b(notebook_env: Path) -> None:
+def test_trunk_sizing_follows_erlang_b(analyst_db: Path) -> None:
+    notebook_env = analyst_db.parent
     result = run("13-trunk-sizing.ipynb", notebook_env)
     assert result.seconds < BUDGET_S
 
@@ -62,3 +65,13 @@ def test_trunk_sizing_follows_erlang_b(notebook_env: Path) -> None:
     recommend = result.text("recommend")
     assert f"offered load: {load:.4f} erlangs" in recommend
     assert f"recommendation: {lines_for(load, 0.01)} trunk lines for at most 1% blocking" in recommend
+
+    # the organisation's own busy hour, by notebook 12's method (BUSY_HOUR_SQL), sized with Erlang B
+    store = Store(analyst_db, read_only=True)
+    hour, calls, busy = busy_hour(store)
+    lines_now = store.execute("SELECT trunk_lines FROM organisation_info").fetchall()[0][0]
+    store.close()
+    sized = result.text("busy-hour")
+    assert f"busy hour {hour:02d}:00-{hour + 1:02d}:00 on weekdays: {calls} outside calls, {busy:.4f} erlangs" in sized
+    assert f"recommendation: {lines_for(busy, 0.01)} trunk lines for at most 1% blocking in the busy hour" in sized
+    assert f"the organisation has {lines_now} lines: they block {erlang_b(lines_now, busy):.4f}" in sized

@@ -552,3 +552,50 @@ def test_cli_import_asterisk_refuses_in_one_line(org_file: Path, tmp_path: Path)
     assert done.stderr.startswith(
         "Error: not an Asterisk Master.csv: 2 of 2 rows are bad, no good row; nothing imported"
     )
+
+
+@pytest.mark.req("SIM-3")
+def test_export_master_csv_writes_attendant_answered_calls_as_answered(busy: Store, master: bytes) -> None:
+    other = {uid for (uid,) in busy.execute("SELECT uniqueid FROM calls WHERE disposition = 'Other'").fetchall()}
+    assert other  # announcements and auto attendants answered some calls
+    rows = _rows(master)
+    assert {r[14] for r in rows if r[16] in other} == {"ANSWERED"}
+    assert all(r[10] != "" for r in rows if r[16] in other)  # they carry the attendant's answer time
+    assert [r for r in rows if r[14] in ("FAILED", "CONGESTION") and r[10] != ""] == []
+
+
+def _foreign(master: bytes, rows: int = 20) -> bytes:
+    """The first rows of a Master.csv as another organisation's: its extensions renumbered 81xx."""
+    out = io.StringIO()
+    writer = csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\n")
+    for row in _rows(master)[:rows]:
+        row[1], row[2] = (re.sub(r"^7(\d{3})$", r"8\1", v) for v in (row[1], row[2]))
+        if not (row[1].startswith("8") or row[2].startswith("8")):
+            row[1] = "8101"
+        writer.writerow(row)
+    return out.getvalue().encode("utf-8")
+
+
+@pytest.mark.req("SIM-3")
+def test_import_master_csv_of_another_organisation_says_so(master: bytes, fresh: Store) -> None:
+    with pytest.raises(NotMasterCsv) as refused:
+        import_master_csv(fresh, _foreign(master))
+    message = str(refused.value)
+    assert message.startswith("the calls are another organisation's: 20 of 20 rows have no extension of this one")
+    assert re.search(r"\(first, line 1: src \d+, dst \d+\); nothing imported$", message), message
+    assert "not an Asterisk Master.csv" not in message
+    assert _count(fresh, "SELECT * FROM calls") == 0
+
+
+@pytest.mark.req("SIM-3")
+def test_cli_import_asterisk_of_another_organisation_in_one_line(org_file: Path, master: bytes, tmp_path: Path) -> None:
+    target = tmp_path / "fresh.duckdb"
+    shutil.copy(org_file, target)
+    foreign = tmp_path / "Master.csv"
+    foreign.write_bytes(_foreign(master))
+
+    done = _cli("import-asterisk", "--db", target, foreign)
+
+    assert done.returncode == 1
+    assert len(done.stderr.splitlines()) == 1
+    assert done.stderr.startswith("Error: the calls are another organisation's: 20 of 20 rows")

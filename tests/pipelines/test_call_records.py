@@ -28,7 +28,9 @@ from pipelines.call_records import (
     download,
     download_all,
     download_search_result,
+    download_zone,
     read_call_records,
+    zoned,
 )
 from pipelines.csv_safe import FORMULA_START, PHONE_NUMBER
 from tests.conftest import private_store
@@ -85,18 +87,20 @@ def test_download_all_header_and_every_call_of_the_list(store: Store) -> None:
     q = query(user)
     data = download_all(store, user, q)
     rows = _rows(data)
+    zone = "GMT -8:00 Pacific Time US & Canada"  # the user's Preferences label of America/Los_Angeles
+    assert user.time_zone == "America/Los_Angeles"
     assert rows[0] == [
         "From (Name)",
         "From",
         "To (Name)",
         "To",
-        "Start",
+        f"Start ({zone})",
         "Duration",
         "Disposition",
         "Direction",
         "Call Type",
-        "Answer",
-        "End",
+        f"Answer ({zone})",
+        f"End ({zone})",
         "Bill Duration",
         "Dialed Number/DNIS",
         "Destination",
@@ -105,7 +109,7 @@ def test_download_all_header_and_every_call_of_the_list(store: Store) -> None:
         "Unique ID",
         "Account Code",
     ]
-    assert tuple(rows[0]) == HEADER
+    assert tuple(read_call_records(data).columns) == HEADER
     assert 0 < len(rows) - 1 == count(store, user, q)
     expected = store.execute(
         "SELECT uniqueid FROM cdr WHERE owner = '7101' ORDER BY start_time DESC, uniqueid DESC"
@@ -155,6 +159,8 @@ def test_download_times_follow_the_users_time_zone_preference(store: Store) -> N
     assert tokyo.time_zone == "Asia/Tokyo"
     after = _rows(download_all(store, tokyo, query(tokyo)))
     assert len(before) == len(after) > 1
+    assert (before[0][4], after[0][4]) == ("Start (GMT -8:00 Pacific Time US & Canada)", "Start (GMT +9:00 Tokyo)")
+    assert download_zone(download_all(store, tokyo, query(tokyo))) == "GMT +9:00 Tokyo"
     fmt = "%Y-%m-%d %H:%M:%S"
     for old, new in zip(before[1:], after[1:], strict=True):
         assert old[16] == new[16]
@@ -315,7 +321,8 @@ def test_download_escapes_formulas_but_keeps_phone_numbers(store: Store) -> None
 def test_download_search_full_of_quotes_is_taken_literally(store: Store) -> None:
     user = acting_as(store, "7101")
     tricky = "'\"%_;--"
-    assert _rows(download_search_result(store, user, query(user, search=tricky), with_flow=True)) == [list(FLOW_HEADER)]
+    header = [zoned(c, user.time_zone) for c in FLOW_HEADER]
+    assert _rows(download_search_result(store, user, query(user, search=tricky), with_flow=True)) == [header]
     assert len(_rows(download_search_result(store, user, query(user, search="%"), with_flow=False))) == 1
     uid = store.execute("SELECT uniqueid FROM cdr WHERE owner = '7101' ORDER BY start_time LIMIT 1").fetchone()[0]
     store.execute("UPDATE cdr SET from_name = ? WHERE owner = '7101' AND uniqueid = ?", [f"O'Hara {tricky} Ltd", uid])
@@ -424,3 +431,31 @@ def test_cli_download_unknown_extension_or_database(db_copy: Path, tmp_path: Pat
     result = _cli("--db", missing, "--ext", "7101", "-o", out)
     assert result.returncode != 0 and len(result.stderr.strip().splitlines()) == 1
     assert not missing.exists()
+
+
+@pytest.mark.req("CH-7")
+def test_download_loads_in_pandas_and_polars_with_the_documented_lines(store: Store, tmp_path: Path) -> None:
+    """The README's lines read a download with text columns: Unique IDs and numbers unchanged."""
+    import pandas as pd
+
+    user = acting_as(store, "7101")
+    store.execute(
+        "UPDATE cdr SET uniqueid = '1790877192.580', src = '0014155550100' "
+        "WHERE owner = '7101' AND uniqueid = (SELECT max(uniqueid) FROM cdr WHERE owner = '7101')"
+    )
+    path = tmp_path / "calls.csv"
+    path.write_bytes(download_all(store, user, query(user)))
+    expected = store.execute("SELECT uniqueid, src FROM cdr WHERE owner = '7101'").fetchall()
+    # the README's lines, verbatim
+    calls_pd = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    calls_pl = pl.read_csv(path, infer_schema=False)
+    for frame in (calls_pl, pl.from_pandas(calls_pd)):
+        assert frame.schema["Unique ID"] == pl.String
+        assert sorted(zip(frame["Unique ID"], frame["From"], strict=True)) == sorted(expected)
+        assert "1790877192.580" in frame["Unique ID"].to_list()
+        assert "0014155550100" in frame["From"].to_list()
+        assert frame.columns[4] == "Start (GMT -8:00 Pacific Time US & Canada)"
+        assert frame["Answer (GMT -8:00 Pacific Time US & Canada)"].to_list().count("") > 0
+    # pandas's defaults would have lost both
+    default = pd.read_csv(path, encoding="utf-8-sig")
+    assert default["Unique ID"].dtype != object or "1790877192.580" not in set(default["Unique ID"])

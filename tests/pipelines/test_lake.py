@@ -1,29 +1,43 @@
-"""The lake export: calls and call flow as Hive-partitioned Parquet that analysts' tools read as-is (NB-2)."""
+"""The lake v2 (ANL-2): every analyst view as Parquet, calls by local date, UTC instants, incremental."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import duckdb
 import polars as pl
 import pyarrow as pa
+import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
 from polars.testing import assert_frame_equal
 
+from fvkit.sim.live import Behaviour, place_call
 from fvkit.sim.run import Options, simulate
 from fvkit.store.db import Store
-from pipelines.lake import LakeSummary, export_lake
+from pipelines.lake import MANIFEST, TABLES, LakeSummary, export_lake
 
 START = datetime(2026, 10, 5, 7)
 ROOT = Path(__file__).resolve().parents[2]
-#: Parquet types Apache Spark reads without conversion (no unsigned, UUID, time zone'd time)
-SPARK_SAFE = {pa.string(), pa.int16(), pa.int32(), pa.int64(), pa.bool_(), pa.timestamp("us")}
+PARTITIONED = ("calls", "call_history", "call_flow")
+ORDER = {
+    "calls": ["uniqueid"],
+    "call_history": ["owner", "uniqueid"],
+    "call_flow": ["linkedid", "seq"],
+    "voicemails": ["id"],
+    "recordings": ["id"],
+    "faxes": ["id"],
+    "extensions": ["number"],
+    "organisation_info": ["name"],
+}
+HIVE = ds.partitioning(pa.schema([("call_date", pa.date32())]), flavor="hive")
 
 
 @pytest.fixture(scope="module")
@@ -49,106 +63,163 @@ def lake(store: Store, tmp_path: Path) -> tuple[Path, LakeSummary]:
     return out, export_lake(store, out)
 
 
-def _store_frame(store: Store, view: str, order: str) -> pl.DataFrame:
-    frame = pl.from_arrow(store.arrow(f"SELECT * FROM {view} ORDER BY {order}"))
+def _glob(out: Path, view: str) -> str:
+    return str(out / view / "**" / "*.parquet") if view in PARTITIONED else str(out / view / "*.parquet")
+
+
+def _expected(store: Store, view: str) -> pl.DataFrame:
+    """The view as the store holds it, with naive-UTC times made UTC instants (an independent conversion)."""
+    frame = pl.from_arrow(store.arrow(f"SELECT * FROM {view}"))
     assert isinstance(frame, pl.DataFrame)
-    return frame
+    utc = [c for c, t in frame.schema.items() if t == pl.Datetime("us") and c != "start_local"]
+    return frame.with_columns(pl.col(c).dt.replace_time_zone("UTC") for c in utc).sort(ORDER[view])
 
 
-@pytest.mark.req("NB-2")
-def test_export_lake_writes_hive_partitions_by_call_date(store: Store, lake: tuple[Path, LakeSummary]) -> None:
-    out, summary = lake
-    days = [d for (d,) in store.execute("SELECT DISTINCT CAST(start AS DATE) FROM calls ORDER BY 1").fetchall()]
-    for name in ("calls", "call_flow"):
-        assert sorted(p.name for p in (out / name).iterdir()) == [f"call_date={d:%Y-%m-%d}" for d in days]
-        assert all(list(p.glob("*.parquet")) for p in (out / name).iterdir())
-    assert [p.call_date for p in summary.partitions] == days
-    assert summary.calls == store.execute("SELECT count(*) FROM calls").fetchone()[0]
-    assert summary.flow_events == store.execute("SELECT count(*) FROM call_flow").fetchone()[0]
-    assert sorted(p.name for p in out.iterdir()) == ["call_flow", "calls"]  # no staging left behind
-
-
-@pytest.mark.req("NB-2")
-def test_export_lake_reads_back_in_duckdb(store: Store, lake: tuple[Path, LakeSummary]) -> None:
-    out, _ = lake
+def _by_duckdb(out: Path, view: str) -> pl.DataFrame:
     con = duckdb.connect()
-    for view, order in (("calls", "uniqueid"), ("call_flow", "linkedid, seq")):
-        glob = str(out / view / "**" / "*.parquet")
-        back = con.sql(
-            f"SELECT * EXCLUDE (call_date) FROM read_parquet(?, hive_partitioning = true) ORDER BY {order}",
-            params=[glob],
-        ).to_arrow_table()
-        assert back == store.arrow(f"SELECT * FROM {view} ORDER BY {order}")
-        types = con.sql(
-            "SELECT DISTINCT typeof(call_date) FROM read_parquet(?, hive_partitioning = true)", params=[glob]
-        )
-        assert types.fetchall() == [("DATE",)]
-    # a call's flow is in its call's partition
-    misplaced = con.sql(
-        "SELECT count(*) FROM read_parquet(?, hive_partitioning = true) f "
-        "JOIN read_parquet(?, hive_partitioning = true) c USING (linkedid) "
-        "WHERE f.call_date <> c.call_date OR c.call_date <> CAST(c.start AS DATE)",
-        params=[str(out / "call_flow" / "**" / "*.parquet"), str(out / "calls" / "**" / "*.parquet")],
-    ).fetchall()
-    assert misplaced == [(0,)]
+    con.execute("SET TimeZone = 'UTC'")
+    hive = ", hive_partitioning = true" if view in PARTITIONED else ""
+    frame: pl.DataFrame = con.sql(f"SELECT * FROM read_parquet('{_glob(out, view)}'{hive})").pl()
+    return frame.sort(ORDER[view])
 
 
-@pytest.mark.req("NB-2")
-def test_export_lake_reads_back_in_polars(store: Store, lake: tuple[Path, LakeSummary]) -> None:
+def _by_polars(out: Path, view: str) -> pl.DataFrame:
+    return pl.scan_parquet(_glob(out, view), hive_partitioning=view in PARTITIONED).collect().sort(ORDER[view])
+
+
+def _by_pyarrow(out: Path, view: str) -> pl.DataFrame:
+    table = ds.dataset(out / view, format="parquet", partitioning=HIVE if view in PARTITIONED else None).to_table()
+    frame = pl.from_arrow(table)
+    assert isinstance(frame, pl.DataFrame)
+    return frame.sort(ORDER[view])
+
+
+@pytest.mark.req("ANL-2")
+def test_export_lake_writes_every_analyst_view_with_a_manifest(store: Store, lake: tuple[Path, LakeSummary]) -> None:
     out, summary = lake
-    for view, order in (("calls", ["uniqueid"]), ("call_flow", ["linkedid", "seq"])):
-        back = pl.scan_parquet(out / view / "**/*.parquet", hive_partitioning=True).collect()
-        assert back.schema["call_date"] == pl.Date
-        assert back.height == (summary.calls if view == "calls" else summary.flow_events)
-        assert_frame_equal(back.drop("call_date").sort(order), _store_frame(store, view, ", ".join(order)))
-    calls = pl.scan_parquet(out / "calls" / "**/*.parquet", hive_partitioning=True)
-    one_day = calls.filter(pl.col("call_date") == date(2026, 10, 6)).select(pl.len()).collect().item()
-    assert one_day == next(p.calls for p in summary.partitions if p.call_date == date(2026, 10, 6)) > 0
-
-
-@pytest.mark.req("NB-2")
-def test_export_lake_keeps_the_views_types_spark_reads(store: Store, lake: tuple[Path, LakeSummary]) -> None:
-    out, _ = lake
-    for view in ("calls", "call_flow"):
-        schema = pq.read_schema(next((out / view).glob("*/*.parquet")))
+    assert sorted(p.name for p in out.iterdir()) == sorted([*TABLES, MANIFEST, "README.md"])
+    assert set(TABLES) == {
+        "calls",
+        "call_history",
+        "call_flow",
+        "voicemails",
+        "recordings",
+        "faxes",
+        "extensions",
+        "organisation_info",
+    }
+    manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    assert manifest["time_zone"] == "America/Los_Angeles"
+    for view in TABLES:
+        count = store.execute(f"SELECT count(*) FROM {view}").fetchall()[0][0]
+        assert manifest["tables"][view]["rows"] == count > 0, view
         columns = [c for (c,) in store.execute(f"SELECT column_name FROM (DESCRIBE {view})").fetchall()]
-        assert schema.names == columns  # the partition column lives in the folder names only
-        assert {f.type for f in schema} <= SPARK_SAFE, schema
-    calls = pq.read_schema(next((out / "calls").glob("*/*.parquet")))
-    assert calls.field("start").type == pa.timestamp("us")
-    assert calls.field("duration").type == pa.int32()
+        assert [c["name"] for c in manifest["tables"][view]["columns"]] == columns
+    readme = (out / "README.md").read_text(encoding="utf-8")
+    assert "| `faxes` |" in readme and "call_date=YYYY-MM-DD" in readme
+    assert summary.calls == manifest["tables"]["calls"]["rows"]
 
 
-@pytest.mark.req("NB-2")
-def test_export_lake_replaces_an_earlier_export(store: Store, lake: tuple[Path, LakeSummary]) -> None:
-    out, first = lake
-    stale = out / "calls" / "call_date=1999-01-01"
-    stale.mkdir()
-    (stale / "data_0.parquet").write_bytes(b"old")
+@pytest.mark.req("ANL-2")
+def test_export_lake_partitions_calls_by_the_organisations_local_date(
+    store: Store, lake: tuple[Path, LakeSummary]
+) -> None:
+    out, _ = lake
+    la = ZoneInfo("America/Los_Angeles")
+    starts = [r[0] for r in store.execute("SELECT start FROM calls").fetchall()]
+    local_days = sorted({s.replace(tzinfo=ZoneInfo("UTC")).astimezone(la).date() for s in starts})
+    utc_days = sorted({s.date() for s in starts})
+    assert local_days != utc_days  # evening calls fall on the next UTC day: the test can tell them apart
+    for view in PARTITIONED:
+        assert sorted(p.name for p in (out / view).iterdir()) == [f"call_date={d:%Y-%m-%d}" for d in local_days]
+    back = _by_polars(out, "calls")
+    assert back.schema["call_date"] == pl.Date
+    assert (back["call_date"] == back["local_date"]).all()
+    # a call's history rows and flow sit in its call's folder
+    calls = back.select("linkedid", "call_date")
+    for view in ("call_history", "call_flow"):
+        joined = _by_polars(out, view).join(calls, on="linkedid", suffix="_call")
+        assert joined.height == _by_polars(out, view).height
+        assert (joined["call_date"] == joined["call_date_call"]).all()
 
-    again = export_lake(store, out)
 
-    assert again.partitions == first.partitions
-    assert not stale.exists()
-    assert pl.scan_parquet(out / "calls" / "**/*.parquet").select(pl.len()).collect().item() == first.calls
+@pytest.mark.req("ANL-2")
+@pytest.mark.parametrize("view", ORDER)
+def test_export_lake_reads_back_identically_in_duckdb_polars_and_pyarrow(
+    store: Store, lake: tuple[Path, LakeSummary], view: str
+) -> None:
+    out, _ = lake
+    duck, polars_, arrow = (_by_duckdb(out, view), _by_polars(out, view), _by_pyarrow(out, view))
+    if view in PARTITIONED:
+        # readers append the folder's column at the end; all three type it as a date
+        assert polars_.schema["call_date"] == duck.schema["call_date"] == arrow.schema["call_date"] == pl.Date
+    assert duck.schema == polars_.schema == arrow.schema
+    assert_frame_equal(duck, polars_)
+    assert_frame_equal(arrow, polars_)
+    expected = _expected(store, view)
+    assert_frame_equal(polars_.drop("call_date") if view in PARTITIONED else polars_, expected)
+
+
+@pytest.mark.req("ANL-2")
+def test_export_lake_times_are_utc_instants_except_the_wall_clock(lake: tuple[Path, LakeSummary]) -> None:
+    out, _ = lake
+    schema = pq.read_schema(next((out / "calls").glob("*/*.parquet")))
+    assert schema.field("start").type == pa.timestamp("us", tz="UTC")
+    assert schema.field("answer").type == pa.timestamp("us", tz="UTC")
+    assert schema.field("start_local").type == pa.timestamp("us")
+    assert schema.field("local_date").type == pa.date32()
+    assert "call_date" not in schema.names  # the folder names carry it
+    flow = pq.read_schema(next((out / "call_flow").glob("*/*.parquet")))
+    assert flow.field("time").type == pa.timestamp("us", tz="UTC")
+
+
+@pytest.mark.req("ANL-2")
+def test_export_lake_for_one_day_replaces_that_folder_only(db_file: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "copy.duckdb"
+    shutil.copy(db_file, copy)
+    store = Store(copy)
+    out = tmp_path / "lake"
+    first = export_lake(store, out)
+    day = date(2026, 10, 6)
+    others = {
+        p: p.stat().st_mtime_ns
+        for view in PARTITIONED
+        for p in (out / view).glob("*/*.parquet")
+        if p.parent.name != f"call_date={day}"
+    }
+    before = next(p.calls for p in first.partitions if p.call_date == day)
+    place_call(store, "7101", "7102", datetime(2026, 10, 6, 18), behaviour=Behaviour(answers=True))
+    place_call(store, "7101", "7103", datetime(2026, 10, 7, 18), behaviour=Behaviour(answers=True))  # not exported
+
+    again = export_lake(store, out, day, day)
+
+    assert [(p.call_date, p.calls) for p in again.partitions] == [(day, before + 1)]
+    assert {p: p.stat().st_mtime_ns for p in others} == others  # the other days' files were not touched
+    calls = _by_polars(out, "calls")
+    assert calls.height == first.calls + 1
+    assert calls.filter(pl.col("call_date") == day).height == before + 1
+    manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    assert manifest["tables"]["calls"]["rows"] == first.calls + 1
+    assert manifest["tables"]["calls"]["partitions"][f"{day}"] == before + 1
     assert not any(p.name.startswith(".") for p in out.iterdir())  # no staging left behind
+    store.close()
 
 
-@pytest.mark.req("NB-2")
+@pytest.mark.req("ANL-2")
 def test_export_lake_will_not_delete_foreign_folders(store: Store, tmp_path: Path) -> None:
     out = tmp_path / "lake"
-    (out / "calls").mkdir(parents=True)
-    (out / "calls" / "notes.txt").write_text("mine", encoding="utf-8")
+    (out / "faxes").mkdir(parents=True)
+    (out / "faxes" / "notes.txt").write_text("mine", encoding="utf-8")
 
     with pytest.raises(ValueError, match="not an earlier lake export"):
         export_lake(store, out)
 
-    assert (out / "calls" / "notes.txt").read_text(encoding="utf-8") == "mine"
-    assert not (out / "call_flow").exists()
+    assert (out / "faxes" / "notes.txt").read_text(encoding="utf-8") == "mine"
+    assert not (out / "calls").exists()
 
 
-@pytest.mark.req("NB-2")
-def test_cli_lake_export_prints_partitions_and_rows(db_file: Path, tmp_path: Path) -> None:
+@pytest.mark.req("ANL-2")
+def test_cli_lake_export_prints_call_dates_and_rows(db_file: Path, tmp_path: Path) -> None:
     db = tmp_path / "copy.duckdb"
     shutil.copy(db_file, db)
     out = tmp_path / "lake"
@@ -163,15 +234,32 @@ def test_cli_lake_export_prints_partitions_and_rows(db_file: Path, tmp_path: Pat
 
     assert done.returncode == 0, done.stderr
     store = Store(db, read_only=True)
-    per_day = store.execute("SELECT CAST(start AS DATE), count(*) FROM calls GROUP BY 1 ORDER BY 1").fetchall()
-    flow = store.execute("SELECT count(*) FROM call_flow").fetchone()[0]
+    per_day = store.execute("SELECT local_date, count(*) FROM calls GROUP BY 1 ORDER BY 1").fetchall()
+    flow = store.execute("SELECT count(*) FROM call_flow").fetchall()[0][0]
     store.close()
     lines = done.stdout.splitlines()
     assert len(lines) == len(per_day) + 1
     for line, (day, calls) in zip(lines, per_day, strict=False):
-        assert line.startswith(f"call_date={day:%Y-%m-%d}  calls {calls:>7,}  flow events ")
+        assert line.startswith(f"call_date={day:%Y-%m-%d}  calls {calls:>7,}  history rows ")
     total = sum(c for _, c in per_day)
     assert lines[-1] == (
-        f"{len(per_day)} partitions, {total:,} calls, {flow:,} flow events in {out / 'calls'} and {out / 'call_flow'}"
+        f"{len(per_day)} call dates, {total:,} calls, {flow:,} flow events; 8 tables in {out} (see {out / 'README.md'})"
     )
-    assert (out / "calls" / f"call_date={per_day[0][0]:%Y-%m-%d}").is_dir()
+
+
+RANGE = ("--from", "2026-10-07", "--to", "2026-10-06")
+
+
+@pytest.mark.req("ANL-2")
+def test_cli_lake_export_refuses_a_reversed_range(db_file: Path, tmp_path: Path) -> None:
+    db = tmp_path / "copy.duckdb"
+    shutil.copy(db_file, db)
+    done = subprocess.run(
+        [sys.executable, "-m", "fvkit.cli", "lake", "export", "--db", str(db), "--out", str(tmp_path / "l"), *RANGE],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1
+    assert done.stderr.strip() == "Error: --from 2026-10-07 is after --to 2026-10-06"

@@ -41,10 +41,20 @@ _CALL = [
     ("destination", "VARCHAR"),
     ("department", "VARCHAR"),
     ("account_code", "VARCHAR"),
+    ("caller_type", "VARCHAR"),
+    ("answered_by", "VARCHAR"),
+    ("ring_seconds", "INTEGER"),
+    ("reached_voicemail", "BOOLEAN"),
+    ("left_message", "BOOLEAN"),
+    ("transferred_by", "VARCHAR"),
+    ("transferred_to", "VARCHAR"),
+    ("final_department", "VARCHAR"),
+    ("start_local", _TIME),
+    ("local_date", "DATE"),
 ]
 VIEWS: dict[str, list[tuple[str, str]]] = {
     "calls": _CALL,
-    "call_history": [("owner", "VARCHAR"), ("placed", "BOOLEAN"), *_CALL],
+    "call_history": [("owner", "VARCHAR"), ("placed", "BOOLEAN"), *_CALL, ("time_zone", "VARCHAR")],
     "call_flow": [
         ("linkedid", "VARCHAR"),
         ("seq", "SMALLINT"),
