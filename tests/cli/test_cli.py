@@ -101,6 +101,7 @@ def test_cli_commands_refuse_a_missing_database_in_one_line(
         ("cdr", "export-asterisk"): ["-o", "Master.csv"],
         ("cdr", "import-asterisk"): [__file__],
         ("lake", "export"): ["--out", "lake"],
+        ("report",): ["hourly"],
     }.get(words, [])
     result = CliRunner().invoke(main, [*words, "--db", "nowhere.duckdb", *args])
     assert result.exit_code == 1
@@ -115,7 +116,7 @@ def test_users_set_password_uses_the_groups_db(db: Path) -> None:
     """`fvkit users --db X set-password` changes X, never data/fvkit.duckdb."""
     result = invoke("users", "--db", str(db), "set-password", "7101", "new-secret-1")
     assert result.exit_code == 0, result.output
-    assert result.output == f"password set for 7101 in {db}\n"
+    assert result.output == f"password set for 7101 in {db}; its sessions and Remember-me tokens are ended\n"
     assert _signs_in(db, "7101", "new-secret-1")
     assert not Path(DEFAULT_DB).exists()
 
