@@ -9,6 +9,7 @@ import streamlit as st
 
 from dashboards.session import current_user, store
 from dashboards.toolbar import page_toolbar
+from dashboards.widgets import selectable_table
 from fvkit.domain.handling import Action, CallFrom, HandlingStatus, QuickStatus, Rule
 from fvkit.domain.screens import Screen
 from fvkit.portal import call_handling as ch
@@ -111,15 +112,12 @@ def call_process(status: HandlingStatus | QuickStatus, prefix: str) -> None:
     st.session_state[mode_key] = labels[int(process.user_defined)]  # follow the store: New and Delete change it
     st.radio("Call Process", labels, key=mode_key, horizontal=True, on_change=changed)
     rows = ch.rule_rows(process)
-    table = st.dataframe(
+    chosen = selectable_table(
         {col: [r[col] for r in rows] for col in RULE_COLUMNS},  # columns even with no rule
-        column_order=RULE_COLUMNS,
-        hide_index=True,
-        on_select="rerun",
-        selection_mode="multi-row",
+        [repr(r) for r in process.rules],
         key=f"hd_{prefix}_rules_{status.name}",
+        column_order=RULE_COLUMNS,
     )
-    chosen = list(table.selection.rows)
     one = len(chosen) == 1
     with st.container(horizontal=True, key=f"hd_{prefix}_buttons"):
         st.button("+ New...", key=f"hd_{prefix}_new", on_click=_prefill, args=(status.value, -1))
@@ -207,18 +205,17 @@ def rule_dialog(status: str, index: int) -> None:
 # --- Follow Me Setting (HD-7) ---------------------------------------------------------
 st.markdown("##### Follow Me Setting")
 profiles = ch.follow_me_profiles(store(), user)
-fm_table = st.dataframe(
+fm_selected = selectable_table(
     {
         "Name": [p.name for p in profiles],
         "Follow Me Numbers": [" → ".join(f"{n.number} ({n.ring_seconds}s)" for n in p.numbers) for p in profiles],
     },
-    column_order=["Name", "Follow Me Numbers"],
-    hide_index=True,
-    on_select="rerun",
-    selection_mode="single-row",
+    [p.name for p in profiles],
     key="hd_fm_table",
+    selection_mode="single-row",
+    column_order=["Name", "Follow Me Numbers"],
 )
-fm_chosen = [profiles[i] for i in fm_table.selection.rows]
+fm_chosen = [profiles[i] for i in fm_selected]
 
 
 def _prefill_profile(index: int) -> None:
@@ -267,7 +264,7 @@ def profile_dialog(old_name: str) -> None:
 # --- Sound files (HD-5) ---------------------------------------------------------------
 st.markdown("##### Sound files")
 files = ch.sound_files(store(), user)
-sound_table = st.dataframe(
+sound_selected = selectable_table(
     [
         {
             "Name": f["name"],
@@ -278,12 +275,11 @@ sound_table = st.dataframe(
         }
         for f in files
     ],
-    hide_index=True,
-    on_select="rerun",
-    selection_mode="single-row",
+    [str(f["id"]) for f in files],
     key="hd_sound_table",
+    selection_mode="single-row",
 )
-picked = [files[i] for i in sound_table.selection.rows]
+picked = [files[i] for i in sound_selected]
 if picked:
     st.audio(ch.sound_audio(store(), user, int(str(picked[0]["id"]))))
     if st.button("🗑️ Delete sound file", key="hd_sound_delete", disabled=not picked[0]["personal"]):

@@ -9,6 +9,7 @@ import streamlit as st
 
 from dashboards.session import current_user, store
 from dashboards.toolbar import page_toolbar
+from dashboards.widgets import selectable_table
 from fvkit.domain.calls import Direction, Disposition, HistoryFilter
 from fvkit.domain.org import Privilege
 from fvkit.domain.screens import Screen
@@ -111,16 +112,14 @@ with st.container(horizontal=True, vertical_alignment="center", key="ch_pager"):
         st.session_state["ch_page"] += 1
         st.rerun()
 
-table = st.dataframe(
+selected = selectable_table(
     page.rows,
-    column_order=list(call_history.LIST_LABELS.values()),
-    hide_index=True,
-    on_select="rerun",
-    selection_mode="multi-row",
+    page.rows["uniqueid"].to_list(),
     key="ch_table",
+    column_order=list(call_history.LIST_LABELS.values()),
     height=38 + 35 * max(1, page.rows.height),  # a whole page without an inner scrollbar
 )
-chosen = [page.rows["uniqueid"][i] for i in table.selection.rows]
+chosen = [page.rows["uniqueid"][i] for i in selected]
 
 
 def _open(kind: str, uniqueid: str = "") -> None:

@@ -11,6 +11,7 @@ from streamlit_calendar import calendar
 
 from dashboards.session import current_user, store
 from dashboards.toolbar import page_toolbar
+from dashboards.widgets import selectable_table
 from fvkit.domain.screens import Screen
 from fvkit.portal import conference, conference_options
 from fvkit.portal.auth import PermissionDenied
@@ -282,15 +283,14 @@ if isinstance(clicked, dict) and clicked.get("callback"):
 
 st.markdown(f"**Events in {month.strftime('%B %Y')}**")
 rows = [r for r in conference.event_rows(items) if str(r["Start"])[:7] == month.isoformat()[:7]]
-table = st.dataframe(
+selected = selectable_table(
     rows,
-    column_order=["Title", "Start", "End", "All day", "Conference ID"],
-    hide_index=True,
-    on_select="rerun",
-    selection_mode="single-row",
+    [str(r["id"]) for r in rows],
     key="conf_table",
+    selection_mode="single-row",
+    column_order=["Title", "Start", "End", "All day", "Conference ID"],
 )
-chosen = [int(str(rows[i]["id"])) for i in table.selection.rows if i < len(rows)]
+chosen = [int(str(rows[i]["id"])) for i in selected]
 with st.container(horizontal=True, key="conf_actions"):
     if st.button("✏️ Edit", key="conf_edit", disabled=not chosen, help="Edit the selected event"):
         open_edit(chosen[0])

@@ -8,7 +8,7 @@ import streamlit as st
 
 from dashboards.session import current_user, store
 from dashboards.toolbar import page_toolbar
-from dashboards.widgets import extension_picker
+from dashboards.widgets import extension_picker, selectable_table
 from fvkit.domain.limits import COVER_PAGE_MAX_BYTES, MB
 from fvkit.domain.screens import Screen
 from fvkit.portal import fax
@@ -61,15 +61,9 @@ version = st.session_state.get("fax_version", 0)
 
 def _table(page: ListPage, key: str, labels: dict[str, str]) -> list[int]:
     """Draw a list of faxes with row selection; return the selected ids."""
-    table = st.dataframe(
-        page.rows,
-        column_order=list(labels.values()),
-        hide_index=True,
-        on_select="rerun",
-        selection_mode="multi-row",
-        key=f"{key}_{version}",
-    )
-    return [int(page.rows["id"][i]) for i in table.selection.rows if i < page.rows.height]
+    ids = page.rows["id"].to_list()
+    selected = selectable_table(page.rows, ids, key=f"{key}_{version}", column_order=list(labels.values()))
+    return [int(ids[i]) for i in selected]
 
 
 def _download(chosen: list[int], key: str, account: str | None = None) -> None:
@@ -284,15 +278,13 @@ def covers_view() -> None:
         }
         for c in covers
     ]
-    table = st.dataframe(
+    selected = selectable_table(
         rows,
-        column_order=["Name", "Description", "Type", "Size (KB)"],
-        hide_index=True,
-        on_select="rerun",
-        selection_mode="multi-row",
+        [c.id for c in covers],
         key=f"fax_cover_table_{version}",
+        column_order=["Name", "Description", "Type", "Size (KB)"],
     )
-    chosen = [covers[i].id for i in table.selection.rows if i < len(covers)]
+    chosen = [covers[i].id for i in selected]
     with st.container(horizontal=True, key="fax_cover_actions"):
         if st.button("➕ New", key="fax_cover_new", help="Upload a cover page"):
             _open("cover")

@@ -11,6 +11,7 @@ from streamlit_calendar import calendar  # type: ignore[import-untyped]
 
 from dashboards.session import current_user, store
 from dashboards.toolbar import page_toolbar
+from dashboards.widgets import selectable_table
 from fvkit.domain.screens import Screen
 from fvkit.portal import reminder
 from fvkit.portal.auth import PermissionDenied, User
@@ -282,11 +283,11 @@ listing = pl.DataFrame(
     },
     schema={"Start": pl.String, "Title": pl.String, "Set by": pl.String, "Access": pl.String},
 )
-table = st.dataframe(
-    listing, hide_index=True, on_select="rerun", selection_mode="single-row", key="rem_table",
+selected = selectable_table(
+    listing, [(o.reminder, o.start_iso) for o in shown], key="rem_table", selection_mode="single-row",
     height=38 + 35 * max(1, len(shown)),
 )  # fmt: skip
-picked = shown[table.selection.rows[0]] if table.selection.rows else None
+picked = shown[selected[0]] if selected else None
 with st.container(horizontal=True, key="rem_actions"):
     if st.button("🔎 Open", key="rem_open", disabled=picked is None, help="Select a reminder in the list"):
         assert picked is not None

@@ -9,6 +9,7 @@ import streamlit as st
 
 from dashboards.session import current_user, store
 from dashboards.toolbar import page_toolbar
+from dashboards.widgets import selectable_table
 from fvkit.domain.prefs import ConditionalGreeting, GreetingType, VoicemailName
 from fvkit.domain.screens import Screen
 from fvkit.portal import voicemail
@@ -118,15 +119,13 @@ def _style(row: pd.Series) -> list[str]:
 
 
 frame = page.rows.to_pandas()
-table = st.dataframe(
+selected = selectable_table(
     frame.style.apply(_style, axis=1),
-    column_order=page.columns,
-    hide_index=True,
-    on_select="rerun",
-    selection_mode="multi-row",
+    [int(x) for x in frame["id"]],
     key=f"vm_table_{st.session_state.get('vm_generation', 0)}",
+    column_order=page.columns,
 )
-chosen = [int(frame["id"].iloc[i]) for i in table.selection.rows if i < len(frame)]
+chosen = [int(frame["id"].iloc[i]) for i in selected]
 if not page.total:
     st.info(f"No voicemails in {box.value}.")
 

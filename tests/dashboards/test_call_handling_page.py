@@ -208,3 +208,16 @@ def test_call_me_adds_a_recorded_sound_file_usable_in_a_rule(db: Path) -> None:
 def test_twinning_points_to_preferences(db: Path) -> None:
     at = _page()
     assert any("Preferences > Twinning Setting" in c.value for c in at.caption)
+
+
+@pytest.mark.req("HD-4")
+def test_a_moved_rule_stays_selected_so_edit_opens_that_rule(db: Path) -> None:
+    at = _page()
+    _new_rule(at, "user", "Normal", "Play announcement", "welcome_default")
+    _new_rule(at, "user", "Normal", "Auto attendant", "auto_attendant_default")
+    at = _select(at, "hd_user_rules_NORMAL", 1)
+    at.button(key="hd_user_up").click().run()
+    assert at.dataframe(key="hd_user_rules_NORMAL").value["Action"].tolist() == ["Auto attendant", "Play announcement"]
+    assert at.session_state["hd_user_rules_NORMAL"]["selection"]["rows"] == [0]  # the tick moved with the rule
+    at.button(key="hd_user_edit").click().run()
+    assert at.selectbox(key="hd_rule_action").value == "Auto attendant"
