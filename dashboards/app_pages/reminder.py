@@ -71,10 +71,10 @@ def _fill(draft: Draft, reminder_id: int = 0) -> None:
     s["rem_f_audio_sha"] = draft.audio_sha256
 
 
-def open_new() -> None:
-    """New (guide p.40): an empty form starting at the next full hour."""
+def open_new(start: datetime | None = None) -> None:
+    """New (guide p.40): an empty form starting at `start`, else at the next full hour."""
     now = datetime.now(ZoneInfo(user.time_zone)).replace(tzinfo=None, minute=0, second=0, microsecond=0)
-    _fill(Draft(start=now.replace(hour=min(now.hour + 1, 23))))
+    _fill(Draft(start=start or now.replace(hour=min(now.hour + 1, 23))))
     _open("new")
 
 
@@ -263,15 +263,20 @@ clicked = calendar(
         # events carry the user's wall-clock times already; no now-indicator, it would use UTC
         "timeZone": "UTC",
     },
-    callbacks=["eventClick"],
+    callbacks=["dateClick", "eventClick"],
     custom_css=".fc { font-family: sans-serif; letter-spacing: normal; }",  # the iframe has no app font
-    key=f"rem_calendar_{view}_{day.isoformat()}",
+    key=f"rem_calendar_{view}_{day.isoformat()}_{st.session_state.get('rem_clicks', 0)}",
 )
-if isinstance(clicked, dict) and clicked.get("callback") == "eventClick":
-    event_id = int(clicked["eventClick"]["event"]["id"])
-    if st.session_state.get("rem_clicked") != (event_id, repr(clicked)):
-        st.session_state["rem_clicked"] = (event_id, repr(clicked))
-        open_reminder(event_id)
+# NOTE: the component keeps returning its last click, and a second click on the same day returns
+# the same value; a new key after each click starts it afresh (as on the Conference page).
+if isinstance(clicked, dict) and clicked.get("callback") in ("dateClick", "eventClick"):
+    st.session_state["rem_clicks"] = st.session_state.get("rem_clicks", 0) + 1
+    if clicked["callback"] == "eventClick":
+        open_reminder(reminder.reminder_of(str(clicked["eventClick"]["event"]["id"])))
+    else:  # a day (month view) or a time slot (week, day): a NEW reminder there, whatever it already holds
+        when = str(clicked["dateClick"]["date"])
+        at = time.fromisoformat(when[11:16]) if len(when) > 10 and not clicked["dateClick"].get("allDay") else time(9)
+        open_new(datetime.combine(date.fromisoformat(when[:10]), at))
 
 st.caption(f"{len(shown)} reminder(s) in this {view.lower()} view")
 listing = pl.DataFrame(

@@ -246,11 +246,22 @@ def month_span(month: date) -> tuple[datetime, datetime]:
     return start, start + timedelta(weeks=6)
 
 
+def calendar_id(event_id: int, start: datetime) -> str:
+    """Return the calendar id of one occurrence of an event: the event's id and the occurrence's start."""
+    return f"{event_id}@{start.isoformat()}"
+
+
+def event_of(calendar_event_id: str) -> int:
+    """Return the event id a calendar chip (one occurrence, see `calendar_id`) belongs to."""
+    return int(calendar_event_id.split("@", 1)[0])
+
+
 def calendar_events(items: list[Occurrence]) -> list[dict[str, object]]:
     """Return occurrences as FullCalendar events (streamlit-calendar)."""
     events: list[dict[str, object]] = []
     for o in items:
-        event: dict[str, object] = {"id": str(o.event_id), "title": o.title, "allDay": o.all_day}
+        # NOTE: FullCalendar draws one chip per id: every occurrence of a repeating event needs its own
+        event: dict[str, object] = {"id": calendar_id(o.event_id, o.start), "title": o.title, "allDay": o.all_day}
         if o.all_day:
             event |= {"start": o.start.date().isoformat(), "end": o.end.date().isoformat()}
         else:
@@ -309,6 +320,16 @@ def _attendees(people: tuple[Attendee, ...]) -> list[tuple[str, str]]:
         seen.add(email.lower())
         out.append((email, _text(person.display_name, "Display name", MAX_TITLE)))
     return out
+
+
+def check_attendee(invited: tuple[Attendee, ...], person: Attendee) -> Attendee:
+    """Check one attendee as it is added (Add Attendee > Create); return it trimmed.
+
+    Raises:
+        BadEvent: an invalid email address, a display name too long, or someone already invited.
+    """
+    email, name = _attendees((*invited, person))[-1]
+    return Attendee(email, name)
 
 
 def _span(form: EventForm) -> tuple[datetime, datetime]:

@@ -282,11 +282,16 @@ def in_view(store: Store, user: User, view: str, day: date) -> list[Occurrence]:
     return [o for _, o in sorted(found, key=lambda p: (p[0], p[1].reminder))]
 
 
+def reminder_of(calendar_event_id: str) -> int:
+    """Return the reminder id a calendar chip (one occurrence) belongs to."""
+    return int(calendar_event_id.split("@", 1)[0])
+
+
 def calendar_events(occurrences_shown: list[Occurrence]) -> list[dict[str, object]]:
     """Return FullCalendar events for the occurrences; others' reminders are greyed (read-only)."""
     return [
         {
-            "id": str(o.reminder),
+            "id": f"{o.reminder}@{o.start_iso}",  # one chip per occurrence: FullCalendar draws one per id
             "title": o.title if o.editable else f"🔒 {o.title}",
             "start": o.start_iso,
             "allDay": False,
