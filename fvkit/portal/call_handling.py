@@ -179,12 +179,10 @@ def call_process(store: Store, user: User, status: Status | str) -> CallProcess:
 def set_user_defined(store: Store, user: User, status: Status | str, on: bool) -> CallProcess:
     """Choose User defined (True) or System default action (False); the rules are kept either way.
 
-    Raises:
-        BadHandling: User defined without any rule (there would be nothing to do).
+    User defined may come before any rule (guide p.26: choose User defined, then New); until the first
+    rule is added calls get the system default action, as the routing finds no rule to apply.
     """
     process = call_process(store, user, status)
-    if on and not process.rules:
-        raise BadHandling("Add a call process rule first (New), then choose User defined.")
     stored.set_user_defined(store, user.number, process.status.value, on)
     return call_process(store, user, status)
 
