@@ -105,7 +105,7 @@ def _prefill(status: str, index: int) -> None:
     """Fill the rule dialog with a rule to edit (index >= 0) or a new one, then open it."""
     process = ch.call_process(store(), user, status)
     offer = ch.choices(store(), user)
-    rule = process.rules[index] if index >= 0 else Rule(offer.schedules[0], frozenset(CallFrom), Action.DEFAULT)
+    rule = process.rules[index] if index >= 0 else Rule(ch.default_schedule(offer), frozenset(CallFrom), Action.DEFAULT)
     st.session_state["hd_rule_schedule"] = rule.schedule
     st.session_state["hd_rule_from"] = [c.value for c in CallFrom if c in rule.applies_to]
     st.session_state["hd_rule_action"] = rule.action.value
@@ -256,7 +256,7 @@ def new_sound_form() -> None:
 def rule_dialog(status: str, index: int) -> None:
     """New... / Edit...: schedule, callers, action and its target (guide p.27)."""
     offer = ch.choices(store(), user)
-    schedule = st.selectbox("Schedule", offer.schedules, key="hd_rule_schedule")
+    schedule = st.selectbox("Schedule", offer.schedules, key="hd_rule_schedule", format_func=ch.schedule_label)
     st.caption(offer.schedule_details.get(schedule or "", ""))  # the guide's "View": what the schedule covers
     sources = st.multiselect("Call from", [c.value for c in CallFrom], key="hd_rule_from")
     action = Action(st.selectbox("Action", [a.value for a in offer.actions], key="hd_rule_action"))

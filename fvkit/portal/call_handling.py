@@ -94,6 +94,20 @@ class Choices:
     auto_attendants: tuple[str, ...]
 
 
+#: the schedule a new rule starts with: always, whatever the day and time
+ALWAYS = "all_day"
+
+
+def schedule_label(name: str) -> str:
+    """Return a schedule's name as people write it: "business_hour" -> "Business hour"."""
+    return name.replace("_", " ").strip().capitalize() or name
+
+
+def default_schedule(choices: Choices) -> str:
+    """Return the schedule a new rule starts with: always if the organisation has it, else the first."""
+    return ALWAYS if ALWAYS in choices.schedules else choices.schedules[0]
+
+
 def quick_setting(store: Store, user: User) -> QuickSetting:
     """Return the user's Do not disturb, Call forward and quick mode."""
     require_screen(user, Screen.CALL_HANDLING)
@@ -240,7 +254,7 @@ def rule_rows(process: CallProcess) -> list[dict[str, str]]:
     """Return the rules as the Call Process table shows them: Schedule, Call from, Action, Info."""
     return [
         {
-            "Schedule": r.schedule,
+            "Schedule": schedule_label(r.schedule),
             "Call from": ", ".join(c.value for c in CallFrom if c in r.applies_to),
             "Action": r.action.value,
             "Info": r.target or f"({process.default_action})",
