@@ -112,15 +112,6 @@ with st.container(horizontal=True, vertical_alignment="center", key="ch_pager"):
         st.session_state["ch_page"] += 1
         st.rerun()
 
-selected = selectable_table(
-    page.rows,
-    page.rows["uniqueid"].to_list(),
-    key="ch_table",
-    column_order=list(call_history.LIST_LABELS.values()),
-    height=38 + 35 * max(1, page.rows.height),  # a whole page without an inner scrollbar
-)
-chosen = [page.rows["uniqueid"][i] for i in selected]
-
 
 def _open(kind: str, uniqueid: str = "") -> None:
     """Keep a dialog open across reruns until it is done or dismissed."""
@@ -129,6 +120,17 @@ def _open(kind: str, uniqueid: str = "") -> None:
 
 def _close() -> None:
     st.session_state.pop("ch_dialog", None)
+
+
+selected = selectable_table(
+    page.rows,
+    page.rows["uniqueid"].to_list(),
+    key="ch_table",
+    on_cell=lambda uniqueid: _open("details", str(uniqueid)),  # a click on a call opens its details (guide p.13)
+    column_order=list(call_history.LIST_LABELS.values()),
+    height=38 + 35 * max(1, page.rows.height),  # a whole page without an inner scrollbar
+)
+chosen = [page.rows["uniqueid"][i] for i in selected]
 
 
 @st.dialog("Call details", width="large", on_dismiss=_close)
