@@ -20,6 +20,10 @@ from fvkit.store.history import SEARCH_FIELDS
 from pipelines import call_records
 
 page_toolbar(Screen.CALL_HISTORY)
+COLUMN_WIDTHS = {
+    label: st.column_config.Column(width=width)
+    for label, width in zip(call_history.LIST_LABELS.values(), (105, 95, 105, 90, 130, 62, 120, 68, 62), strict=True)
+}
 user = current_user()
 assert user is not None
 
@@ -102,6 +106,9 @@ if st.session_state.get("ch_query") != signature:
 page = call_history.list_page(store(), user, q, st.session_state["ch_page"])
 st.session_state["ch_page"] = (page.first - 1) // 25 + 1 if page.total else 1
 
+# actions and messages above the list: on a 1366x768 screen they show without scrolling
+actions = st.container(horizontal=True, vertical_alignment="center", key="ch_actions")
+notices = st.container(key="ch_notices")
 with st.container(horizontal=True, vertical_alignment="center", key="ch_pager"):
     st.caption(page.label)
     st.space("stretch")
@@ -128,6 +135,7 @@ selected = selectable_table(
     key="ch_table",
     on_cell=lambda uniqueid: _open("details", str(uniqueid)),  # a click on a call opens its details (guide p.13)
     column_order=list(call_history.LIST_LABELS.values()),
+    column_config=COLUMN_WIDTHS,  # all nine columns, Call Type too, without sideways scrolling at 1366 px
     height=38 + 35 * max(1, page.rows.height),  # a whole page without an inner scrollbar
 )
 chosen = [page.rows["uniqueid"][i] for i in selected]
@@ -157,14 +165,14 @@ def show_details(uniqueid: str) -> None:
         st.plotly_chart(call_history.flow_timeline(d), key="ch_flow_chart")
 
 
-with st.container(horizontal=True, key="ch_actions"):
+with actions:
     one = len(chosen) == 1
     if st.button("📞 Call", key="ch_call", disabled=not one, help="Call the other party of the selected call"):
         try:
             number = call_history.other_party(store(), user, chosen[0])
             new = call_history.dial(store(), user, number, _now())
         except (PermissionDenied, CannotDial) as err:
-            st.error(str(err))
+            notices.error(str(err))
         else:
             st.session_state["ch_dialled"] = (number, new)
             st.rerun()
@@ -179,18 +187,21 @@ def confirm_search_download(_: str = "") -> None:
     """Download > Search Result, after a confirmation (guide p.15 steps 4-5)."""
     flow = " with call flow" if with_flow else ""
     st.write(f"Download the first 20,000 records of the search result{flow}? This can take a while.")
-    st.download_button(
+    # NOTE: the file is made when the dialog opens, not on click: a deferred file is forgotten as soon as
+    # the dialog closes, and the browser would then fetch nothing; a made file outlives one more run.
+    if st.download_button(
         "OK",
-        data=lambda: call_records.download_search_result(store(), user, q, with_flow=with_flow),
+        data=call_records.download_search_result(store(), user, q, with_flow=with_flow),
         file_name=f"call-history-{user.number}-search.csv",
         mime="text/csv",
         type="primary",
         key="ch_download_search_ok",
-        on_click=_close,
-    )
+    ):
+        _close()
+        st.rerun()  # the whole page: the dialog closes after OK
 
 
-with st.popover("⬇️ Download", key="ch_download"):
+with actions, st.popover("⬇️ Download", key="ch_download"):
     st.download_button(
         "All",
         data=lambda: call_records.download_all(store(), user, q),
@@ -245,7 +256,7 @@ def block_caller(uniqueid: str) -> None:
             st.rerun()
 
 
-with st.popover("More Action", key="ch_more"):
+with actions, st.popover("More Action", key="ch_more"):
     one = len(chosen) == 1
     if st.button("Add to Contact", key="ch_add", disabled=not one, help="Select one call"):
         _open("add", chosen[0])
@@ -264,7 +275,7 @@ if "ch_dialog" in st.session_state:
     DIALOGS[kind](uniqueid)
 
 if "ch_notice" in st.session_state:
-    st.success(st.session_state.pop("ch_notice"))
+    notices.success(st.session_state.pop("ch_notice"))
 if "ch_dialled" in st.session_state:
     number, new = st.session_state.pop("ch_dialled")
-    st.success(f"Called {number}: the call is at the top of your call history (ID {new}).")
+    notices.success(f"Called {number}: the call is at the top of your call history (ID {new}).")
