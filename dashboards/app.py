@@ -81,11 +81,19 @@ HIDE_CHROME = '<style>[data-testid="stElementToolbar"] button[aria-label="Downlo
 def apply_theme(user: auth.User) -> None:
     """Colour the portal with the user's Display Preference > Theme (guide p.57, PREF-5)."""
     color = THEME_COLORS.get(Theme(preferences.display(session.store(), user).theme), THEME_COLORS[DEFAULT_THEME])
+    # NOTE: Streamlit's theme is one per server; a user's theme recolours each kind of primary control
     st.html(
         "<style>"
-        f'[data-testid="stBaseButton-primary"] {{ background-color: {color}; border-color: {color}; }}'
+        f'[data-testid^="stBaseButton-primary"] {{ background-color: {color}; border-color: {color}; }}'
         f'[data-testid="stHeadingWithActionElements"] h3 {{ color: {color}; }}'
         f'[data-testid="stSidebarNavLink"][aria-current="page"] span {{ color: {color}; }}'
+        f'[data-testid="stCheckbox"] label[data-selected="true"] > span + div {{ background-color: {color}; }}'
+        f'[data-testid="stRadioOption"][data-selected="true"] > div > div:first-child'
+        f" {{ background-color: {color}; border-color: {color}; }}"
+        f'[data-testid="stMultiSelectTagsContainer"] [data-tag] {{ background-color: {color}; }}'
+        f'[data-testid$="Active"][data-testid^="stBaseButton-"] {{ border-color: {color}; color: {color}; }}'
+        f'[data-baseweb="tab-highlight"] {{ background-color: {color}; }}'
+        f'[data-baseweb="slider"] [role="slider"] {{ background-color: {color}; }}'
         "</style>"
     )
 

@@ -209,7 +209,7 @@ with actions, st.popover("⬇️ Download", key="ch_download"):
         mime="text/csv",
         key="ch_download_all",
         disabled=with_flow,
-        help="The filtered list, first 20,000 records. Only with 'With call flow' OFF (guide p.15).",
+        help="The filtered list, first 20,000 records. Only with 'With call flow' OFF.",
     )
     if st.button("Search Result", key="ch_download_search", disabled=not q.search, help="Enter a search string first"):
         _open("search")

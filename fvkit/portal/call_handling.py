@@ -52,9 +52,10 @@ MAX_RING_SECONDS = 120
 MAX_FOLLOW_ME_NUMBERS = 10
 CALL_ME_SECONDS = 6.0
 CALL_ME_SENT = "A voice recording request was sent to your extension; the recording is saved."
-TOO_LARGE = f"An announcement sound file is at most {ANNOUNCEMENT_MAX_BYTES // MB} MB (guide p.28)."
-ONLY_WAV_OR_MP3 = "Only MP3 or WAV sound files are accepted (guide p.28); this file is neither."
-TWINNING_NOTE = "Twinning is set under Preferences > Twinning Setting (guide p.30)."
+# user-facing text names the screens and limits, not the guide's pages (guide p.28, p.30)
+TOO_LARGE = f"An announcement sound file is at most {ANNOUNCEMENT_MAX_BYTES // MB} MB."
+ONLY_WAV_OR_MP3 = "Only MP3 or WAV sound files are accepted; this file is neither."
+TWINNING_NOTE = "Twinning is set under Preferences > Twinning Setting."
 
 
 class BadHandling(ValueError):
@@ -233,7 +234,7 @@ def check_rule(
     if act not in RULE_ACTIONS:
         raise BadHandling(f"{act} is not an action a call process rule can take.")
     if act in FORWARDING_ACTIONS and act not in offer.actions:
-        raise PermissionDenied(f"{act} needs the Call forwarding privilege: ask your administrator (guide p.27).")
+        raise PermissionDenied(f"{act} needs the Call forwarding privilege: ask your administrator.")
     value = target.strip()
     if act is Action.DEFAULT:
         value = ""

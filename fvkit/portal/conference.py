@@ -381,7 +381,7 @@ def check_limits(
     if attendees > most_participants:
         raise BadEvent(
             f"At most {most_participants} participants can join a conference in an organisation of "
-            f"{size} extensions (guide p.36); this event has {attendees} attendees."
+            f"{size} extensions; this event has {attendees} attendees."
         )
     lo = min(s for s, _ in occurrences_utc)
     hi = max(e for _, e in occurrences_utc)
@@ -399,7 +399,7 @@ def check_limits(
         if running > most_conferences and mine > 0:
             raise BadEvent(
                 f"At most {most_conferences} user conferences can take place at the same time in an "
-                f"organisation of {size} extensions (guide p.36); on {_local(at, tz).strftime(SHOWN_FORMAT)} "
+                f"organisation of {size} extensions; on {_local(at, tz).strftime(SHOWN_FORMAT)} "
                 "this event would be one more. Choose another time."
             )
 

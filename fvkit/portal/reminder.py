@@ -180,7 +180,7 @@ def _own(store: Store, user: User, reminder_id: int) -> dict[str, object]:
     if row is None or row["owner"] != user.number:
         who = "the system" if row is not None and row["owner"] == SYSTEM else "another user"
         raise PermissionDenied(
-            f"Reminder {reminder_id} was set by {who}: extension {user.number} cannot change it (guide p.42)."
+            f"Reminder {reminder_id} was set by {who}: extension {user.number} cannot change it."
             if row is not None
             else f"Extension {user.number} has no reminder {reminder_id}."
         )

@@ -378,5 +378,5 @@ def test_parse_numbers_reads_one_number_a_line_with_its_ring_duration() -> None:
 def test_rule_rows_show_the_default_action_of_a_default_rule(seeded_store: Store, me: User) -> None:
     process = ch.add_rule(seeded_store, me, "Busy", Rule("lunch", frozenset({CallFrom.INTERNAL}), Action.DEFAULT))
     assert ch.rule_rows(process) == [
-        {"Schedule": "lunch", "Call from": "Internal", "Action": "Default action", "Info": "(Voicemail)"}
+        {"Schedule": "Lunch", "Call from": "Internal", "Action": "Default action", "Info": "(Voicemail)"}
     ]
