@@ -75,14 +75,27 @@ def draw_header(user: auth.User, home_page: st.Page) -> None:
         st.button("🔄", key="hdr_refresh", help="Refresh the extension status", type="tertiary")
 
 
+#: Streamlit's own table toolbar offers "Download as CSV" of the rows on screen only; the portal's
+#: Download buttons are the ones that follow the guide (20,000 records, the filters).
+HIDE_CHROME = '<style>[data-testid="stElementToolbar"] button[aria-label="Download as CSV"] { display: none; }</style>'
+
+
 def apply_theme(user: auth.User) -> None:
     """Colour the portal with the user's Display Preference > Theme (guide p.57, PREF-5)."""
     color = THEME_COLORS.get(Theme(preferences.display(session.store(), user).theme), THEME_COLORS[DEFAULT_THEME])
+    # NOTE: Streamlit's theme is one per server; a user's theme recolours each kind of primary control
     st.html(
         "<style>"
-        f'[data-testid="stBaseButton-primary"] {{ background-color: {color}; border-color: {color}; }}'
+        f'[data-testid^="stBaseButton-primary"] {{ background-color: {color}; border-color: {color}; }}'
         f'[data-testid="stHeadingWithActionElements"] h3 {{ color: {color}; }}'
         f'[data-testid="stSidebarNavLink"][aria-current="page"] span {{ color: {color}; }}'
+        f'[data-testid="stCheckbox"] label[data-selected="true"] > span + div {{ background-color: {color}; }}'
+        f'[data-testid="stRadioOption"][data-selected="true"] > div > div:first-child'
+        f" {{ background-color: {color}; border-color: {color}; }}"
+        f'[data-testid="stMultiSelectTagsContainer"] [data-tag] {{ background-color: {color}; }}'
+        f'[data-testid$="Active"][data-testid^="stBaseButton-"] {{ border-color: {color}; color: {color}; }}'
+        f'[data-baseweb="tab-highlight"] {{ background-color: {color}; }}'
+        f'[data-baseweb="slider"] [role="slider"] {{ background-color: {color}; }}'
         "</style>"
     )
 
@@ -112,6 +125,7 @@ def pages_for(user: auth.User) -> list[st.Page]:
 def main() -> None:
     """Draw the sign-in form, or the header and the page the user opened."""
     st.set_page_config(page_title=TITLE, page_icon="☎️", layout="wide")
+    st.html(HIDE_CHROME)
     try:
         session.store()
     except StoreLocked as err:

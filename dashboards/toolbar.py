@@ -21,7 +21,12 @@ def page_toolbar(screen: Screen) -> None:
         st.page_link("app_pages/home.py", label="Home", icon="🏠", width="content")
         others = {r.screen.value: r.slug for r in home.menu(user) if r.screen is not screen}
         choice = st.selectbox(
-            "Go to", ["", *others], key="page_jump", label_visibility="collapsed", placeholder="Go to widget..."
+            "Go to",
+            list(others),
+            index=None,
+            key="page_jump",
+            label_visibility="collapsed",
+            placeholder="Go to widget...",
         )
         if choice:
             st.session_state.pop("page_jump", None)

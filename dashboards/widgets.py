@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from typing import Any, Literal
 
 import streamlit as st
 from streamlit import runtime
@@ -80,3 +81,64 @@ def served_file(data: bytes, mime: str, file_name: str, key: str) -> str:
     return runtime.get_instance().media_file_mgr.add(
         data, mime, f"fvkit.served.{key}", file_name=file_name, is_for_static_download=True
     )
+
+
+def selectable_table(
+    data: Any,
+    ids: Sequence[Hashable],
+    key: str,
+    selection_mode: Literal["single-row", "multi-row"] = "multi-row",
+    on_cell: Callable[[Hashable], None] | None = None,
+    **kwargs: Any,
+) -> list[int]:
+    """Draw a table with row selection that follows its records; return the selected positions in `data`.
+
+    Streamlit keeps a table's selection as row positions. When the rows change between two runs (a new
+    call tops the list, a rule moves up, a record is deleted), each selected position is mapped back to
+    the record the user ticked (`ids`, one per row, as shown last time) and forward to where that record
+    is now; a record that left the list is unselected. So an action always hits what the user ticked.
+
+    With `on_cell`, a click on any cell of a row calls it with that row's id (before the page reruns) and
+    the cell is let go at once, so the next click, or the same one again, opens it afresh. Streamlit tables
+    have no double-click event: a click on the row is the closest a user gets to "double-click a call".
+    """
+    ids = list(ids)
+    shown_key = f"{key}__ids"
+    # a clicked cell is let go by drawing the table afresh under a new key, its ticked rows carried over
+    generation = int(st.session_state.get(f"{key}__gen", 0))
+    widget_key = key if generation == 0 else f"{key}__{generation}"
+    carried = st.session_state.pop(f"{key}__carry", None)
+    if carried is not None:
+        st.session_state[widget_key] = {"selection": {"rows": carried}}
+    shown: list[Hashable] | None = st.session_state.get(shown_key)
+    if shown is not None and shown != ids:
+        state = st.session_state.get(widget_key)
+        rows: list[int] = list(state["selection"]["rows"]) if state else []
+        picked = {shown[i] for i in rows if 0 <= i < len(shown)}
+        st.session_state[widget_key] = {"selection": {"rows": [i for i, x in enumerate(ids) if x in picked]}}
+    st.session_state[shown_key] = ids
+    kwargs.setdefault("hide_index", True)
+    if on_cell is None:
+        event = st.dataframe(data, on_select="rerun", selection_mode=selection_mode, key=widget_key, **kwargs)
+    else:
+        event = st.dataframe(
+            data,
+            on_select=lambda: _cell_clicked(key, widget_key, on_cell),
+            selection_mode=[selection_mode, "single-cell"],
+            key=widget_key,
+            **kwargs,
+        )
+    return [i for i in event.selection.rows if 0 <= i < len(ids)]
+
+
+def _cell_clicked(key: str, widget_key: str, on_cell: Callable[[Hashable], None]) -> None:
+    """Hand the clicked cell's record to `on_cell`; the next run draws the table without the cell."""
+    state = st.session_state.get(widget_key)
+    if not state or not state["selection"]["cells"]:
+        return
+    shown: list[Hashable] = st.session_state.get(f"{key}__ids") or []
+    row = int(state["selection"]["cells"][0][0])
+    st.session_state[f"{key}__gen"] = int(st.session_state.get(f"{key}__gen", 0)) + 1
+    st.session_state[f"{key}__carry"] = list(state["selection"]["rows"])
+    if 0 <= row < len(shown):
+        on_cell(shown[row])

@@ -18,23 +18,25 @@ report = analytics.report(store(), user, now(), period or analytics.DEFAULT_PERI
 k = report.kpis
 
 with st.container(horizontal=True, key="an_kpis"):
-    st.metric("Calls", f"{k.calls:,}", help=f"{k.received:,} received, {k.placed:,} placed", border=True)
-    st.metric("Answered", f"{k.answered:,}", help="Answered or transferred, received or placed", border=True)
-    st.metric("Missed", f"{k.missed:,}", help="Received and not answered", border=True)
-    st.metric("Voicemails", f"{k.voicemails:,}", help="Messages left in your boxes", border=True)
-    st.metric("Average duration", hms(round(k.average_talk_s)), help="Talk time of answered calls", border=True)
-    st.metric("Answer rate", f"{k.answer_rate:.1%}", help="Received calls that were answered", border=True)
+    st.metric(
+        "Calls", f"{k.calls:,}", help=f"{k.received:,} received, {k.placed:,} placed", border=True, width="content"
+    )
+    st.metric("Received", f"{k.received:,}", help="Calls to you; Answered + Missed", border=True, width="content")
+    st.metric("Answered", f"{k.received - k.missed:,}", help="Received calls that were answered", border=True)
+    st.metric("Missed", f"{k.missed:,}", help="Received and not answered", border=True, width="content")
+    st.metric("Answer rate", f"{k.answer_rate:.1%}", help="Answered / Received", border=True, width="content")
+    st.metric("Voicemails", f"{k.voicemails:,}", help="Messages left in your boxes", border=True, width="content")
+    st.metric("Average talk time", hms(round(k.average_talk_s)), help="Billed seconds of answered calls", border=True)
 
 if not k.calls:
     st.info("No calls in this period. Choose a longer period, or come back after some calls.")
     st.stop()
 
+st.plotly_chart(analytics.trend_figure(analytics.from_first_call(report.daily)), key="an_trend")
 left, right = st.columns(2)
-left.plotly_chart(analytics.trend_figure(report.daily), key="an_trend")
-right.plotly_chart(analytics.heatmap_figure(report.heatmap), key="an_heatmap")
-left, right = st.columns([1, 2])
 left.plotly_chart(analytics.dispositions_figure(report.dispositions), key="an_dispositions")
-right.plotly_chart(analytics.sankey_figure(report.flow), key="an_sankey")
+right.plotly_chart(analytics.heatmap_figure(report.heatmap), key="an_heatmap")
+st.plotly_chart(analytics.sankey_figure(report.flow), key="an_sankey")  # full width: room for its labels
 st.caption(
     "Only your own calls, in your time zone. The paths start with the direction, follow the call-flow steps "
     "(as Call History > Details lists them) and end with the disposition."

@@ -10,7 +10,7 @@ import streamlit as st
 from dashboards.markdown import plain
 from dashboards.session import now, require_user, store
 from dashboards.toolbar import page_toolbar
-from dashboards.widgets import close_dialog, open_dialog, pager, show_dialog
+from dashboards.widgets import close_dialog, open_dialog, pager, selectable_table, show_dialog
 from fvkit.domain.calls import Direction, Disposition, HistoryFilter
 from fvkit.domain.clock import local_midnight
 from fvkit.domain.org import Privilege
@@ -21,6 +21,10 @@ from fvkit.portal.runtime import SEARCH_FIELDS, CannotDial
 from pipelines import call_records
 
 page_toolbar(Screen.CALL_HISTORY)
+COLUMN_WIDTHS = {
+    label: st.column_config.Column(width=width)
+    for label, width in zip(call_history.LIST_LABELS.values(), (105, 95, 105, 90, 130, 62, 120, 68, 62), strict=True)
+}
 user = require_user()
 
 
@@ -91,19 +95,11 @@ if st.session_state.get("ch_query") != signature:
     st.session_state["ch_query"] = signature
     st.session_state["ch_page"] = 1
 page = call_history.list_page(store(), user, q, st.session_state["ch_page"])
+# actions and messages above the list: on a 1366x768 screen they show without scrolling
+actions = st.container(horizontal=True, vertical_alignment="center", key="ch_actions")
+notices = st.container(key="ch_notices")
 with st.container(horizontal=True, vertical_alignment="center", key="ch_pager"):
     pager(page, "ch_page", call_history.PAGE_SIZE, buttons="ch")
-
-table = st.dataframe(
-    page.rows,
-    column_order=list(call_history.LIST_LABELS.values()),
-    hide_index=True,
-    on_select="rerun",
-    selection_mode="multi-row",
-    key="ch_table",
-    height=38 + 35 * max(1, page.rows.height),  # a whole page without an inner scrollbar
-)
-chosen = [page.rows["uniqueid"][i] for i in table.selection.rows]
 
 
 def _open(kind: str, uniqueid: str = "") -> None:
@@ -113,6 +109,18 @@ def _open(kind: str, uniqueid: str = "") -> None:
 
 def _close() -> None:
     close_dialog("ch_dialog")
+
+
+selected = selectable_table(
+    page.rows,
+    page.rows["uniqueid"].to_list(),
+    key="ch_table",
+    on_cell=lambda uniqueid: _open("details", str(uniqueid)),  # a click on a call opens its details (guide p.13)
+    column_order=list(call_history.LIST_LABELS.values()),
+    column_config=COLUMN_WIDTHS,  # all nine columns, Call Type too, without sideways scrolling at 1366 px
+    height=38 + 35 * max(1, page.rows.height),  # a whole page without an inner scrollbar
+)
+chosen = [page.rows["uniqueid"][i] for i in selected]
 
 
 @st.dialog("Call details", width="large", on_dismiss=_close)
@@ -140,7 +148,7 @@ def show_details(uniqueid: str) -> None:
 
 
 may_dial = call_history.may_dial(user)  # guide p.56: Basic has no "Contacts and Click to dial"
-with st.container(horizontal=True, key="ch_actions"):
+with actions:
     one = len(chosen) == 1
     if may_dial and st.button(
         "📞 Call", key="ch_call", disabled=not one, help="Call the other party of the selected call"
@@ -149,7 +157,7 @@ with st.container(horizontal=True, key="ch_actions"):
             number = call_history.other_party(store(), user, chosen[0])
             new = call_history.dial(store(), user, number, now())
         except (PermissionDenied, CannotDial) as err:
-            st.error(plain(err))
+            notices.error(plain(err))
         else:
             st.session_state["ch_dialled"] = (number, new)
             st.rerun()
@@ -164,18 +172,21 @@ def confirm_search_download(_: str = "") -> None:
     """Download > Search Result, after a confirmation (guide p.15 steps 4-5)."""
     flow = " with call flow" if with_flow else ""
     st.write(f"Download the first 20,000 records of the search result{flow}? This can take a while.")
-    st.download_button(
+    # NOTE: the file is made when the dialog opens, not on click: a deferred file is forgotten as soon as
+    # the dialog closes, and the browser would then fetch nothing; a made file outlives one more run.
+    if st.download_button(
         "OK",
-        data=lambda: call_records.download_search_result(store(), user, q, with_flow=with_flow),
+        data=call_records.download_search_result(store(), user, q, with_flow=with_flow),
         file_name=f"call-history-{user.number}-search.csv",
         mime="text/csv",
         type="primary",
         key="ch_download_search_ok",
-        on_click=_close,
-    )
+    ):
+        _close()
+        st.rerun()  # the whole page: the dialog closes after OK
 
 
-with st.popover("⬇️ Download", key="ch_download"):
+with actions, st.popover("⬇️ Download", key="ch_download"):
     st.download_button(
         "All",
         data=lambda: call_records.download_all(store(), user, q),
@@ -183,7 +194,7 @@ with st.popover("⬇️ Download", key="ch_download"):
         mime="text/csv",
         key="ch_download_all",
         disabled=with_flow,
-        help="The filtered list, first 20,000 records. Only with 'With call flow' OFF (guide p.15).",
+        help="The filtered list, first 20,000 records. Only with 'With call flow' OFF.",
     )
     if st.button("Search Result", key="ch_download_search", disabled=not q.search, help="Enter a search string first"):
         _open("search")
@@ -230,7 +241,7 @@ def block_caller(uniqueid: str) -> None:
             st.rerun()
 
 
-with st.popover("More Action", key="ch_more"):
+with actions, st.popover("More Action", key="ch_more"):
     one = len(chosen) == 1
     if may_dial and st.button("Add to Contact", key="ch_add", disabled=not one, help="Select one call"):
         _open("add", chosen[0])
@@ -243,7 +254,7 @@ with st.popover("More Action", key="ch_more"):
     ):
         _open("block", chosen[0])
     if may_block and not may_dial and st.button("🚫 Personal Block List", key="ch_block_list"):
-        _open("block_list", "")  # Basic access has no Contact screen, where the list lives (guide p.24)
+        _open("block_list", "")  # Basic access has no Contact screen, where the list lives
 
 
 @st.dialog("Personal Block List", width="large", on_dismiss=_close)
@@ -252,23 +263,15 @@ def own_block_list(_: str) -> None:
     if "ch_bl_note" in st.session_state:
         st.success(st.session_state.pop("ch_bl_note"))
     rows = block_list.entries(store(), user)
-    gen = st.session_state.get("ch_bl_gen", 0)
-    picked = st.dataframe(
-        rows,
-        column_order=list(block_list.BLOCK_LABELS.values()),
-        hide_index=True,
-        on_select="rerun",
-        selection_mode="multi-row",
-        key=f"ch_bl_table_{gen}",
-    )
-    chosen_ids = [int(rows["id"][i]) for i in picked.selection.rows if i < rows.height]
+    ids = rows["id"].to_list()
+    picked = selectable_table(rows, ids, key="ch_bl_table", column_order=list(block_list.BLOCK_LABELS.values()))
+    chosen_ids = [int(ids[i]) for i in picked]
     if rows.is_empty():
         st.caption("No numbers blocked: use More Action > Block on a call.")
     with st.container(horizontal=True):
         if st.button("🗑️ Remove", key="ch_bl_remove", disabled=not chosen_ids):
             gone = block_list.unblock(store(), user, chosen_ids)
             st.session_state["ch_bl_note"] = f"{gone} number{'s' if gone != 1 else ''} removed from the block list."
-            st.session_state["ch_bl_gen"] = gen + 1
             st.rerun()
         if st.button("Close", key="ch_bl_close"):
             _close()
@@ -285,7 +288,7 @@ DIALOGS: dict[str, Callable[..., None]] = {
 show_dialog("ch_dialog", DIALOGS)
 
 if "ch_notice" in st.session_state:
-    st.success(plain(st.session_state.pop("ch_notice")))
+    notices.success(plain(st.session_state.pop("ch_notice")))
 if "ch_dialled" in st.session_state:
     number, new = st.session_state.pop("ch_dialled")
-    st.success(f"Called {number}: the call is at the top of your call history (ID {new}).")
+    notices.success(f"Called {number}: the call is at the top of your call history (ID {new}).")

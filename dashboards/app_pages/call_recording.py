@@ -7,7 +7,7 @@ import streamlit as st
 from dashboards.markdown import plain
 from dashboards.session import require_user, store
 from dashboards.toolbar import page_toolbar
-from dashboards.widgets import close_dialog, extension_picker, open_dialog, pager, show_dialog
+from dashboards.widgets import close_dialog, extension_picker, open_dialog, pager, selectable_table, show_dialog
 from fvkit.domain.screens import Screen
 from fvkit.portal import call_recording
 from fvkit.portal.auth import PermissionDenied
@@ -41,15 +41,13 @@ if "rec_flash" in st.session_state:
 if "rec_error" in st.session_state:
     st.error(plain(st.session_state.pop("rec_error")))
 
-table = st.dataframe(
+selected = selectable_table(
     page.rows,
-    column_order=list(call_recording.LIST_LABELS.values()),
-    hide_index=True,
-    on_select="rerun",
-    selection_mode="multi-row",
+    page.rows["id"].to_list(),
     key=f"rec_table_{st.session_state.get('rec_version', 0)}",
+    column_order=list(call_recording.LIST_LABELS.values()),
 )
-chosen = [int(page.rows["id"][i]) for i in table.selection.rows if i < page.rows.height]
+chosen = [int(page.rows["id"][i]) for i in selected]
 
 
 def _close_dialog() -> None:

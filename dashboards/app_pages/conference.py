@@ -12,7 +12,7 @@ from streamlit_calendar import calendar
 from dashboards.markdown import plain
 from dashboards.session import now, require_user, store, today
 from dashboards.toolbar import page_toolbar
-from dashboards.widgets import close_dialog, open_dialog, show_dialog
+from dashboards.widgets import close_dialog, open_dialog, selectable_table
 from fvkit.domain.screens import Screen
 from fvkit.portal import conference, conference_options
 from fvkit.portal.auth import PermissionDenied
@@ -71,6 +71,7 @@ def _fill(form: EventForm) -> None:
         s.pop(key, None)  # drawn afresh from the new defaults
     s["conf_attendees"] = list(form.attendees)
     s["conf_new_email"] = s["conf_new_name"] = ""
+    s["conf_adding"] = False
 
 
 def open_new(day: date, at: time = time(9)) -> None:
@@ -86,12 +87,22 @@ def open_edit(event_id: int) -> None:
 
 
 def add_attendee() -> None:
-    """Add Attendee > Create (guide p.38): email and display name."""
+    """Add Attendee > Create (guide p.38): email and display name, checked as they are entered."""
     s = st.session_state
-    email = str(s.get("conf_new_email", "")).strip()
-    if email:
-        s["conf_attendees"] = [*s["conf_attendees"], Attendee(email, str(s.get("conf_new_name", "")).strip())]
+    person = Attendee(str(s.get("conf_new_email", "")), str(s.get("conf_new_name", "")))
+    try:
+        checked = conference.check_attendee(tuple(s["conf_attendees"]), person)
+    except BadEvent as err:
+        s["conf_attendee_error"] = str(err)  # the entry stays in the boxes to be corrected
+        return
+    s["conf_attendees"] = [*s["conf_attendees"], checked]
     s["conf_new_email"] = s["conf_new_name"] = ""
+    s["conf_adding"] = False
+
+
+def _adding(on: bool) -> None:
+    st.session_state["conf_adding"] = on
+    st.session_state["conf_new_email"] = st.session_state["conf_new_name"] = ""
 
 
 def drop_attendee(index: int) -> None:
@@ -101,8 +112,20 @@ def drop_attendee(index: int) -> None:
     st.session_state["conf_attendees"] = people
 
 
-@st.dialog("Conference event", width="large", on_dismiss=_close)
-def event_dialog(event_id: int | None) -> None:
+@st.dialog("New conference event", width="large", on_dismiss=_close)
+def new_event_dialog(_: object = None) -> None:
+    """New event (CONF-2, guide p.37-38)."""
+    event_form(None)
+
+
+@st.dialog("Edit conference event", width="large", on_dismiss=_close)
+def edit_event_dialog(event_id: int) -> None:
+    """Edit one event and all its occurrences (CONF-2)."""
+    st.caption("You are changing this event and all its occurrences. To add another event, Cancel and use New event.")
+    event_form(event_id)
+
+
+def event_form(event_id: int | None) -> None:
     """The New/Edit event form (CONF-2, guide p.37-38)."""
     st.text_input("Title *", key="conf_title", max_chars=conference.MAX_TITLE)
     left, right = st.columns(2)
@@ -143,10 +166,16 @@ def event_dialog(event_id: int | None) -> None:
         with st.container(horizontal=True, vertical_alignment="center", key=f"conf_attendee_row_{i}"):
             st.write(plain(f"{person.display_name} - {person.email}" if person.display_name else person.email))
             st.button("✖", key=f"conf_drop_{i}", on_click=drop_attendee, args=(i,), help="Remove this attendee")
-    with st.container(horizontal=True, vertical_alignment="bottom", key="conf_add_row"):
-        st.text_input("Email", key="conf_new_email")
-        st.text_input("Display name", key="conf_new_name")
-        st.button("Add Attendee", key="conf_add_attendee", on_click=add_attendee)
+    if not st.session_state.get("conf_adding"):
+        st.button("Add Attendee", key="conf_add_attendee", on_click=_adding, args=(True,))
+    else:
+        with st.container(horizontal=True, vertical_alignment="bottom", key="conf_add_row"):
+            st.text_input("Email", key="conf_new_email")
+            st.text_input("Display name", key="conf_new_name")
+            st.button("Create", key="conf_attendee_create", on_click=add_attendee)
+            st.button("Cancel", key="conf_attendee_cancel", on_click=_adding, args=(False,))
+        if "conf_attendee_error" in st.session_state:
+            st.error(st.session_state.pop("conf_attendee_error"))
 
     s = st.session_state
     with st.container(horizontal=True, key="conf_event_buttons"):
@@ -205,6 +234,19 @@ def delete_dialog(event_id: int) -> None:
         st.rerun()
 
 
+def _upload_announcement() -> None:
+    """Upload, select the file, Open (guide p.39 step 3): the file is checked and saved as it arrives."""
+    upload = st.session_state.get("conf_upload")
+    if upload is None:
+        return
+    try:
+        conference_options.upload_announcement(store(), user, upload.getvalue(), now())
+    except BadEvent as err:
+        st.session_state["conf_upload_error"] = f"{upload.name}: {err}"
+    else:
+        st.session_state["conf_options_notice"] = f"{upload.name} is your conference announcement."
+
+
 @st.dialog("Conferencing Options", on_dismiss=_close)
 def options_dialog(_: object = None) -> None:
     """The conference announcement (CONF-5, guide p.38-39): Call me or Upload."""
@@ -217,17 +259,15 @@ def options_dialog(_: object = None) -> None:
     if st.button("📞 Call me", key="conf_call_me", help="Your phone rings; follow the prompts to record"):
         st.session_state["conf_options_notice"] = conference_options.call_me_announcement(store(), user, now())
         st.rerun()
-    upload = st.file_uploader(
-        "Upload", key="conf_upload", help="WAV, mono, 8 kHz (8000 Hz), 16-bit PCM (guide p.39)", type=None
+    st.file_uploader(
+        "Upload",
+        key="conf_upload",
+        help="WAV, mono, 8 kHz (8000 Hz), 16-bit PCM",
+        type=None,
+        on_change=_upload_announcement,
     )
-    if upload is not None and st.button("Save upload", key="conf_upload_ok"):
-        try:
-            conference_options.upload_announcement(store(), user, upload.getvalue(), now())
-        except BadEvent as err:
-            st.error(plain(err))
-        else:
-            st.session_state["conf_options_notice"] = f"{upload.name} is your conference announcement."
-            st.rerun()
+    if "conf_upload_error" in st.session_state:
+        st.error(plain(st.session_state.pop("conf_upload_error")))
     if "conf_options_notice" in st.session_state:
         st.success(plain(st.session_state.pop("conf_options_notice")))
     if st.button("Close", key="conf_options_close"):
@@ -271,27 +311,33 @@ if isinstance(clicked, dict) and clicked.get("callback"):
     if clicked["callback"] == "dateClick":
         open_new(date.fromisoformat(str(clicked["dateClick"]["date"])[:10]))
     elif clicked["callback"] == "eventClick":
-        open_edit(int(clicked["eventClick"]["event"]["id"]))
+        open_edit(conference.event_of(str(clicked["eventClick"]["event"]["id"])))
 
 st.markdown(f"**Events in {month.strftime('%B %Y')}**")
 rows = [r for r in conference.event_rows(items) if str(r["Start"])[:7] == month.isoformat()[:7]]
-table = st.dataframe(
+selected = selectable_table(
     rows,
-    column_order=["Title", "Start", "End", "All day", "Conference ID"],
-    hide_index=True,
-    on_select="rerun",
-    selection_mode="single-row",
+    [(r["id"], r["Start"]) for r in rows],  # one row per occurrence
     key="conf_table",
+    selection_mode="single-row",
+    column_order=["Title", "Start", "End", "All day", "Conference ID"],
 )
-chosen = [int(str(rows[i]["id"])) for i in table.selection.rows if i < len(rows)]
+chosen = [int(str(rows[i]["id"])) for i in selected]
 with st.container(horizontal=True, key="conf_actions"):
     if st.button("✏️ Edit", key="conf_edit", disabled=not chosen, help="Edit the selected event"):
         open_edit(chosen[0])
     if st.button("🗑️ Delete", key="conf_delete", disabled=not chosen, help="Delete the selected event"):
         _open("delete", chosen[0])
 
-DIALOGS: dict[str, Callable[..., None]] = {"event": event_dialog, "delete": delete_dialog, "options": options_dialog}
-show_dialog("conf_dialog", DIALOGS)
+DIALOGS: dict[str, Callable[..., None]] = {
+    "event": new_event_dialog,
+    "edit": edit_event_dialog,
+    "delete": delete_dialog,
+    "options": options_dialog,
+}
+if "conf_dialog" in st.session_state:
+    kind, arg = st.session_state["conf_dialog"]
+    DIALOGS["edit" if kind == "event" and arg is not None else kind](arg)
 
 if "conf_notice" in st.session_state:
     st.success(plain(st.session_state.pop("conf_notice")))

@@ -11,7 +11,7 @@ from streamlit.delta_generator import DeltaGenerator
 from dashboards.markdown import plain
 from dashboards.session import now, require_user, store
 from dashboards.toolbar import page_toolbar
-from dashboards.widgets import close_dialog, open_dialog, show_dialog
+from dashboards.widgets import close_dialog, open_dialog, selectable_table, show_dialog
 from fvkit.domain.contacts import SPEED_DIAL_KEYS, Category, ContactList, SortBy
 from fvkit.domain.limits import MB
 from fvkit.domain.org import Privilege
@@ -140,15 +140,10 @@ def personal_block_list() -> None:
         st.success(plain(st.session_state.pop("ct_bl_note")))
     rows = block_list.entries(db, user)
     gen = st.session_state.get("ct_bl_gen", 0)
-    picked = st.dataframe(
-        rows,
-        column_order=list(block_list.BLOCK_LABELS.values()),
-        hide_index=True,
-        on_select="rerun",
-        selection_mode="multi-row",
-        key=f"ct_bl_table_{gen}",
+    picked = selectable_table(
+        rows, rows["id"].to_list(), key=f"ct_bl_table_{gen}", column_order=list(block_list.BLOCK_LABELS.values())
     )
-    chosen = [int(rows["id"][i]) for i in picked.selection.rows if i < rows.height]
+    chosen = [int(rows["id"][i]) for i in picked]
     with st.expander("➕ New", expanded=rows.is_empty()):
         with st.form("ct_bl_form", border=False, clear_on_submit=True):
             number = st.text_input("Number *", key="ct_bl_number", max_chars=contact.MAX_NUMBER_CHARS)
@@ -335,16 +330,13 @@ def personal(kind_box: DeltaGenerator) -> None:
     rows = contact.personal_list(db, user, sort_by=sort_by or SortBy.DISPLAY_NAME, category=category or Category.ALL)
     st.caption(f"{rows.height} contact{'s' if rows.height != 1 else ''}")
     gen = st.session_state.get("ct_gen", 0)
-    table = st.dataframe(
+    positions = selectable_table(
         rows,
+        rows["id"].to_list(),
+        key=f"ct_table_{sort_by}_{category}_{gen}",
         column_order=list(contact.PERSONAL_LABELS.values()),
         column_config={"★": st.column_config.TextColumn("★", width=40, help="Favorite")},
-        hide_index=True,
-        on_select="rerun",
-        selection_mode="multi-row",
-        key=f"ct_table_{sort_by}_{category}_{gen}",
     )
-    positions = [i for i in table.selection.rows if i < rows.height]
     ids = [int(rows["id"][i]) for i in positions]
     names = [str(rows["Display Name"][i] or rows["Main Number"][i]) for i in positions]
     found = contact.get_contact(db, user, ids[0]) if len(ids) == 1 else None
@@ -375,10 +367,9 @@ def read_only(kind: ContactList) -> None:
         rows = contact.directory_list(db, user)
         phones = ("Extension Number",)
     st.caption(f"{rows.height} entries, managed by your administrator")
-    table = st.dataframe(
-        rows, hide_index=True, on_select="rerun", selection_mode="single-row", key=f"ct_{kind.name.lower()}_table"
+    picked = selectable_table(
+        rows, list(rows.iter_rows()), key=f"ct_{kind.name.lower()}_table", selection_mode="single-row"
     )
-    picked = [i for i in table.selection.rows if i < rows.height]
     row = rows.row(picked[0], named=True) if picked else {}
     numbers = [(label, str(row[label])) for label in phones if row.get(label)]
     with st.container(horizontal=True, key="ct_ro_actions"):

@@ -9,7 +9,7 @@ import streamlit as st
 from dashboards.markdown import plain
 from dashboards.session import now, require_user, store
 from dashboards.toolbar import page_toolbar
-from dashboards.widgets import close_dialog, open_dialog, show_dialog
+from dashboards.widgets import close_dialog, open_dialog, selectable_table, show_dialog
 from fvkit.domain.keys import KeyFunction
 from fvkit.domain.org import KeyOwner
 from fvkit.domain.screens import Screen
@@ -67,15 +67,14 @@ st.button("📧 Send Phone Activation Email", key="dev_activation", on_click=_op
 # --- Soft Phones (DEV-2, DEV-3, DEV-4) ---------------------------------------------------------------
 st.markdown("#### Soft Phones")
 soft = device.soft_phones(store(), user)
-soft_table = st.dataframe(
+soft_selected = selectable_table(
     soft,
-    column_order=list(device.SOFT_LABELS.values()),
-    hide_index=True,
-    on_select="rerun",
-    selection_mode="single-row",
+    soft["id"].to_list(),
     key="dev_soft_table",
+    selection_mode="single-row",
+    column_order=list(device.SOFT_LABELS.values()),
 )
-chosen_soft = [int(soft["id"][i]) for i in soft_table.selection.rows if i < soft.height]
+chosen_soft = [int(soft["id"][i]) for i in soft_selected]
 
 
 @st.dialog("Revoke", on_dismiss=_close)

@@ -10,7 +10,15 @@ import streamlit as st
 from dashboards.markdown import plain
 from dashboards.session import now, require_user, store
 from dashboards.toolbar import page_toolbar
-from dashboards.widgets import close_dialog, extension_picker, open_dialog, pager, served_file, show_dialog
+from dashboards.widgets import (
+    close_dialog,
+    extension_picker,
+    open_dialog,
+    pager,
+    selectable_table,
+    served_file,
+    show_dialog,
+)
 from fvkit.domain.limits import COVER_PAGE_MAX_BYTES, MB
 from fvkit.domain.screens import Screen
 from fvkit.portal import fax
@@ -75,18 +83,17 @@ def _links(page: ListPage, account: str | None) -> list[str]:
 def _table(page: ListPage, key: str, labels: dict[str, str], account: str | None = None) -> list[int]:
     """Draw a list of faxes with row selection and a Download link per fax; return the selected ids."""
     rows = page.rows.with_columns(pl.Series(DOWNLOAD, _links(page, account), pl.String))
-    table = st.dataframe(
+    ids = page.rows["id"].to_list()
+    selected = selectable_table(
         rows,
+        ids,
+        key=f"{key}_{version}",
         column_order=[DOWNLOAD, *labels.values()],  # the link first, where it never scrolls away
         column_config={
             DOWNLOAD: st.column_config.LinkColumn(DOWNLOAD, display_text="⬇️ PDF", help="Open the fax as a PDF file")
         },
-        hide_index=True,
-        on_select="rerun",
-        selection_mode="multi-row",
-        key=f"{key}_{version}",
     )
-    return [int(page.rows["id"][i]) for i in table.selection.rows if i < page.rows.height]
+    return [int(ids[i]) for i in selected]
 
 
 def _dynamic_fields(prefix: str, saved: fax.DynamicCover) -> fax.DynamicCover:
@@ -290,15 +297,13 @@ def covers_view() -> None:
         }
         for c in covers
     ]
-    table = st.dataframe(
+    selected = selectable_table(
         rows,
-        column_order=["Name", "Description", "Type", "Size (KB)"],
-        hide_index=True,
-        on_select="rerun",
-        selection_mode="multi-row",
+        [c.id for c in covers],
         key=f"fax_cover_table_{version}",
+        column_order=["Name", "Description", "Type", "Size (KB)"],
     )
-    chosen = [covers[i].id for i in table.selection.rows if i < len(covers)]
+    chosen = [covers[i].id for i in selected]
     with st.container(horizontal=True, key="fax_cover_actions"):
         if st.button("➕ New", key="fax_cover_new", help="Upload a cover page"):
             _open("cover")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 import polars as pl
 import streamlit as st
@@ -12,7 +12,7 @@ from streamlit_calendar import calendar  # type: ignore[import-untyped]
 from dashboards.markdown import plain
 from dashboards.session import now, require_user, store, today
 from dashboards.toolbar import page_toolbar
-from dashboards.widgets import close_dialog, open_dialog, show_dialog
+from dashboards.widgets import close_dialog, open_dialog, selectable_table, show_dialog
 from fvkit.domain.clock import to_local
 from fvkit.domain.limits import MB, REMINDER_AUDIO_MAX_BYTES
 from fvkit.domain.screens import Screen
@@ -68,10 +68,10 @@ def _fill(draft: Draft, reminder_id: int = 0) -> None:
     s["rem_f_audio_sha"] = draft.audio_sha256
 
 
-def open_new() -> None:
-    """New (guide p.40): an empty form starting at the next full hour."""
+def open_new(start: datetime | None = None) -> None:
+    """New (guide p.40): an empty form starting at `start`, else at the next full hour."""
     hour = to_local(now(), user.time_zone).replace(minute=0, second=0, microsecond=0)
-    _fill(Draft(start=hour.replace(hour=min(hour.hour + 1, 23))))
+    _fill(Draft(start=start or hour.replace(hour=min(hour.hour + 1, 23))))
     _open("new")
 
 
@@ -301,15 +301,20 @@ clicked = calendar(
         # events carry the user's wall-clock times already; no now-indicator, it would use UTC
         "timeZone": "UTC",
     },
-    callbacks=["eventClick"],
+    callbacks=["dateClick", "eventClick"],
     custom_css=".fc { font-family: sans-serif; letter-spacing: normal; }",  # the iframe has no app font
-    key=f"rem_calendar_{view}_{day.isoformat()}",
+    key=f"rem_calendar_{view}_{day.isoformat()}_{st.session_state.get('rem_clicks', 0)}",
 )
-if isinstance(clicked, dict) and clicked.get("callback") == "eventClick":
-    event_id = int(clicked["eventClick"]["event"]["id"])
-    if st.session_state.get("rem_clicked") != (event_id, repr(clicked)):
-        st.session_state["rem_clicked"] = (event_id, repr(clicked))
-        open_reminder(event_id)
+# NOTE: the component keeps returning its last click, and a second click on the same day returns
+# the same value; a new key after each click starts it afresh (as on the Conference page).
+if isinstance(clicked, dict) and clicked.get("callback") in ("dateClick", "eventClick"):
+    st.session_state["rem_clicks"] = st.session_state.get("rem_clicks", 0) + 1
+    if clicked["callback"] == "eventClick":
+        open_reminder(reminder.reminder_of(str(clicked["eventClick"]["event"]["id"])))
+    else:  # a day (month view) or a time slot (week, day): a NEW reminder there, whatever it already holds
+        when = str(clicked["dateClick"]["date"])
+        at = time.fromisoformat(when[11:16]) if len(when) > 10 and not clicked["dateClick"].get("allDay") else time(9)
+        open_new(datetime.combine(date.fromisoformat(when[:10]), at))
 
 st.caption(f"{len(shown)} reminder(s) in this {view.lower()} view")
 listing = pl.DataFrame(
@@ -321,11 +326,11 @@ listing = pl.DataFrame(
     },
     schema={"Start": pl.String, "Title": pl.String, "Set by": pl.String, "Access": pl.String},
 )
-table = st.dataframe(
-    listing, hide_index=True, on_select="rerun", selection_mode="single-row", key="rem_table",
+selected = selectable_table(
+    listing, [(o.reminder, o.start_iso) for o in shown], key="rem_table", selection_mode="single-row",
     height=38 + 35 * max(1, len(shown)),
 )  # fmt: skip
-picked = shown[table.selection.rows[0]] if table.selection.rows else None
+picked = shown[selected[0]] if selected else None
 with st.container(horizontal=True, key="rem_actions"):
     if st.button("🔎 Open", key="rem_open", disabled=picked is None, help="Select a reminder in the list"):
         assert picked is not None

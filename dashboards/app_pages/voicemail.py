@@ -8,7 +8,7 @@ import streamlit as st
 from dashboards.markdown import plain
 from dashboards.session import now, require_user, store
 from dashboards.toolbar import page_toolbar
-from dashboards.widgets import close_dialog, open_dialog, pager, show_dialog
+from dashboards.widgets import close_dialog, open_dialog, pager, selectable_table, show_dialog
 from fvkit.domain.limits import MB, VOICEMAIL_NAME_MAX_BYTES
 from fvkit.domain.prefs import ConditionalGreeting, GreetingType, VoicemailName
 from fvkit.domain.screens import Screen
@@ -106,15 +106,13 @@ def _style(row: pd.Series) -> list[str]:
 
 
 frame = page.rows.to_pandas()
-table = st.dataframe(
+selected = selectable_table(
     frame.style.apply(_style, axis=1),
-    column_order=page.columns,
-    hide_index=True,
-    on_select="rerun",
-    selection_mode="multi-row",
+    [int(x) for x in frame["id"]],
     key=f"vm_table_{st.session_state.get('vm_generation', 0)}",
+    column_order=page.columns,
 )
-chosen = [int(frame["id"].iloc[i]) for i in table.selection.rows if i < len(frame)]
+chosen = [int(frame["id"].iloc[i]) for i in selected]
 if not page.total:
     st.info(f"No voicemails in {box.value}.")
 

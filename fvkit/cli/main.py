@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+import tomllib
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,7 +14,6 @@ import click
 
 from fvkit.cli import calls, cdr, contacts, lake, report
 from fvkit.cli.options import db_option, inherited_db_option, open_store, opened
-from fvkit.domain.prefs import DEFAULT_THEME, THEME_COLORS
 from fvkit.media.mail import MailSettings, deliver
 from fvkit.portal.preferences import BadPreference, check_password, reset_password
 from fvkit.portal.welcome import welcome
@@ -181,12 +181,38 @@ def serve(db: str, port: int, live: bool, speed: float, address: str) -> None:
         if speed <= 0:
             raise click.BadParameter("must be above 0", param_hint="--speed")
         env["FVKIT_LIVE_SPEED"] = str(speed)
-    cmd = [
+    cmd = streamlit_command(address, port)
+    click.echo(f"portal on http://localhost:{port}  (database {db}; Ctrl-C stops it)", err=True)
+    # NOTE: exec, not a child process: stopping `fvkit serve` must stop the portal itself
+    os.execve(sys.executable, cmd, env)  # noqa: S606  # fixed argv, no shell
+
+
+def project_config() -> list[str]:
+    """Return the project's .streamlit/config.toml as command-line flags.
+
+    Streamlit reads that file only from the working directory; flags apply it wherever `fvkit serve`
+    is started from (no Deploy button, no tracebacks, the theme).
+    """
+    path = REPO / ".streamlit" / "config.toml"
+    if not path.exists():
+        return []
+    flags: list[str] = []
+    for section, options in tomllib.loads(path.read_text(encoding="utf-8")).items():
+        for name, value in options.items():
+            text = str(value).lower() if isinstance(value, bool) else str(value)
+            flags += [f"--{section}.{name}", text]
+    return flags
+
+
+def streamlit_command(address: str, port: int) -> list[str]:
+    """Return the command that runs the portal: the project's config, then the serving options."""
+    return [
         sys.executable,
         "-m",
         "streamlit",
         "run",
         str(REPO / "dashboards" / "app.py"),
+        *project_config(),
         "--server.headless",
         "true",
         "--server.address",
@@ -197,12 +223,7 @@ def serve(db: str, port: int, live: bool, speed: float, address: str) -> None:
         "false",
         "--server.fileWatcherType",
         "none",
-        "--theme.primaryColor",
-        THEME_COLORS[DEFAULT_THEME],
     ]
-    click.echo(f"portal on http://localhost:{port}  (database {db}; Ctrl-C stops it)", err=True)
-    # NOTE: exec, not a child process: stopping `fvkit serve` must stop the portal itself
-    os.execve(sys.executable, cmd, env)  # noqa: S606  # fixed argv, no shell
 
 
 for _group in (contacts.group, calls.group, cdr.group, lake.group, report.group):

@@ -10,7 +10,6 @@ import polars as pl
 
 from fvkit.domain.analytics import DEFAULT_PERIOD, MAX_FLOW_STEPS, PERIODS, WEEKDAYS, Kpis
 from fvkit.domain.clock import local_date, local_midnight
-from fvkit.domain.prefs import THEME_COLORS, Theme
 from fvkit.portal.auth import User
 from fvkit.store import analytics as queries
 from fvkit.store.db import Store
@@ -18,12 +17,19 @@ from fvkit.store.db import Store
 __all__ = ["DEFAULT_PERIOD", "PERIODS", "Kpis", "Report", "kpis", "report", "window"]
 
 _MARGIN = {"l": 10, "r": 10, "t": 30, "b": 10}
+#: one distinct colour per disposition (colour-blind safe Okabe-Ito order, then greys)
 OUTCOME_COLOURS = {
-    "Answered": THEME_COLORS[Theme.GREEN],
-    "Voicemail": THEME_COLORS[Theme.BLUE],
-    "No Answer": THEME_COLORS[Theme.RED],
-    "Busy": THEME_COLORS[Theme.ORANGE],
+    "Answered": "#009e73",
+    "Voicemail": "#0072b2",
+    "No Answer": "#d55e00",
+    "Busy": "#e69f00",
+    "Failed": "#cc79a7",
+    "Denied": "#000000",
+    "Transferred - Blind": "#56b4e9",
+    "Transferred - Attended": "#f0e442",
+    "Other": "#999999",
 }
+_FONT = {"family": "sans-serif", "size": 13, "color": "#212121"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,15 +75,48 @@ def report(store: Store, user: User, now: datetime, period: str = DEFAULT_PERIOD
     )
 
 
+def from_first_call(daily: pl.DataFrame) -> pl.DataFrame:
+    """Return the days from the first one with a call on: a 90-day view of 20 days of data starts at the data."""
+    with_calls = daily.filter(pl.col("calls") > 0)
+    if with_calls.is_empty():
+        return daily
+    return daily.filter(pl.col("day") >= with_calls["day"].min())
+
+
 def trend_figure(daily: pl.DataFrame) -> go.Figure:
-    """Return calls, answered and missed per day as lines."""
+    """Return calls, answered and missed per day as lines; the last day (today) is marked as partial."""
     fig = go.Figure(
         [
-            go.Scatter(x=daily["day"].to_list(), y=daily[c].to_list(), name=c.title(), mode="lines+markers")
-            for c in ("calls", "answered", "missed")
+            go.Scatter(
+                x=daily["day"].to_list(),
+                y=daily[c].to_list(),
+                name=c.title(),
+                mode="lines+markers",
+                line={"color": colour},
+            )
+            for c, colour in (("calls", "#424242"), ("answered", "#009e73"), ("missed", "#d55e00"))
         ]
     )
-    fig.update_layout(title="Calls per day", margin=_MARGIN, height=320, hovermode="x unified")
+    fig.update_layout(
+        title="Calls per day",
+        margin=_MARGIN,
+        height=320,
+        hovermode="x unified",
+        font=_FONT,
+        xaxis_title="Day",
+        yaxis_title="Calls",
+    )
+    if daily.height:
+        today = datetime.combine(daily["day"][-1], datetime.min.time())
+        fig.add_vrect(
+            x0=today - timedelta(hours=12),
+            x1=today + timedelta(hours=12),
+            fillcolor="#bdbdbd",
+            opacity=0.3,
+            line_width=0,
+            annotation_text="today, so far",
+            annotation_position="top left",
+        )
     return fig
 
 
@@ -93,7 +132,14 @@ def heatmap_figure(heatmap: pl.DataFrame) -> go.Figure:
             hovertemplate="%{y} %{x}:00<br>%{z} calls<extra></extra>",
         )
     )
-    fig.update_layout(title="When your calls happen", margin=_MARGIN, height=300, yaxis={"autorange": "reversed"})
+    fig.update_layout(
+        title="When your calls happen",
+        margin=_MARGIN,
+        height=300,
+        font=_FONT,
+        xaxis_title="Hour of day",
+        yaxis={"autorange": "reversed", "title": "Weekday"},
+    )
     return fig
 
 
@@ -106,9 +152,19 @@ def dispositions_figure(dispositions: pl.DataFrame) -> go.Figure:
             y=labels,
             orientation="h",
             marker={"color": [OUTCOME_COLOURS.get(d, "#757575") for d in labels]},
+            text=[f"{c:,}" for c in dispositions["calls"].to_list()],  # small counts readable beside big ones
+            textposition="outside",
+            cliponaxis=False,
         )
     )
-    fig.update_layout(title="Dispositions", margin=_MARGIN, height=300, yaxis={"autorange": "reversed"})
+    fig.update_layout(
+        title="Dispositions",
+        margin={**_MARGIN, "r": 50},
+        height=300,
+        font=_FONT,
+        xaxis={"type": "log", "title": "Calls (log scale)", "showticklabels": False},
+        yaxis={"autorange": "reversed", "title": ""},
+    )
     return fig
 
 
@@ -125,7 +181,8 @@ def sankey_figure(flow: pl.DataFrame) -> go.Figure:
     fig = go.Figure(
         go.Sankey(
             arrangement="snap",
-            node={"label": labels, "color": colours, "pad": 12},
+            node={"label": labels, "color": colours, "pad": 14, "thickness": 14, "line": {"width": 0}},
+            textfont={"size": 13, "color": "#212121", "family": "sans-serif"},
             link={
                 "source": [nodes[k] for k in zip(flow["pos"], flow["source"], strict=True)],
                 "target": [nodes[k] for k in zip(flow["target_pos"], flow["target"], strict=True)],
@@ -133,5 +190,5 @@ def sankey_figure(flow: pl.DataFrame) -> go.Figure:
             },
         )
     )
-    fig.update_layout(title="How your calls flowed", margin=_MARGIN, height=460)
+    fig.update_layout(title="How your calls flowed", margin=_MARGIN, height=460, font=_FONT)
     return fig

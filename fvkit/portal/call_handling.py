@@ -52,9 +52,10 @@ MAX_RING_SECONDS = 120
 MAX_FOLLOW_ME_NUMBERS = 10
 CALL_ME_SECONDS = 6.0
 CALL_ME_SENT = "A voice recording request was sent to your extension; the recording is saved."
-TOO_LARGE = f"An announcement sound file is at most {ANNOUNCEMENT_MAX_BYTES // MB} MB (guide p.28)."
-ONLY_WAV_OR_MP3 = "Only MP3 or WAV sound files are accepted (guide p.28); this file is neither."
-TWINNING_NOTE = "Twinning is set under Preferences > Twinning Setting (guide p.30)."
+# user-facing text names the screens and limits, not the guide's pages (guide p.28, p.30)
+TOO_LARGE = f"An announcement sound file is at most {ANNOUNCEMENT_MAX_BYTES // MB} MB."
+ONLY_WAV_OR_MP3 = "Only MP3 or WAV sound files are accepted; this file is neither."
+TWINNING_NOTE = "Twinning is set under Preferences > Twinning Setting."
 
 
 class BadHandling(ValueError):
@@ -92,6 +93,20 @@ class Choices:
     follow_me: tuple[str, ...]
     sound_files: tuple[str, ...]
     auto_attendants: tuple[str, ...]
+
+
+#: the schedule a new rule starts with: always, whatever the day and time
+ALWAYS = "all_day"
+
+
+def schedule_label(name: str) -> str:
+    """Return a schedule's name as people write it: "business_hour" -> "Business hour"."""
+    return name.replace("_", " ").strip().capitalize() or name
+
+
+def default_schedule(choices: Choices) -> str:
+    """Return the schedule a new rule starts with: always if the organisation has it, else the first."""
+    return ALWAYS if ALWAYS in choices.schedules else choices.schedules[0]
 
 
 def quick_setting(store: Store, user: User) -> QuickSetting:
@@ -179,12 +194,10 @@ def call_process(store: Store, user: User, status: Status | str) -> CallProcess:
 def set_user_defined(store: Store, user: User, status: Status | str, on: bool) -> CallProcess:
     """Choose User defined (True) or System default action (False); the rules are kept either way.
 
-    Raises:
-        BadHandling: User defined without any rule (there would be nothing to do).
+    User defined may come before any rule (guide p.26: choose User defined, then New); until the first
+    rule is added calls get the system default action, as the routing finds no rule to apply.
     """
     process = call_process(store, user, status)
-    if on and not process.rules:
-        raise BadHandling("Add a call process rule first (New), then choose User defined.")
     stored.set_user_defined(store, user.number, process.status.value, on)
     return call_process(store, user, status)
 
@@ -221,7 +234,7 @@ def check_rule(
     if act not in RULE_ACTIONS:
         raise BadHandling(f"{act} is not an action a call process rule can take.")
     if act in FORWARDING_ACTIONS and act not in offer.actions:
-        raise PermissionDenied(f"{act} needs the Call forwarding privilege: ask your administrator (guide p.27).")
+        raise PermissionDenied(f"{act} needs the Call forwarding privilege: ask your administrator.")
     value = target.strip()
     if act is Action.DEFAULT:
         value = ""
@@ -242,7 +255,7 @@ def rule_rows(process: CallProcess) -> list[dict[str, str]]:
     """Return the rules as the Call Process table shows them: Schedule, Call from, Action, Info."""
     return [
         {
-            "Schedule": r.schedule,
+            "Schedule": schedule_label(r.schedule),
             "Call from": ", ".join(c.value for c in CallFrom if c in r.applies_to),
             "Action": r.action.value,
             "Info": r.target or f"({process.default_action})",

@@ -38,6 +38,7 @@ from fvkit.portal.conference_plan import (
     Occurrence,
     OrganizerPin,
     Repeat,
+    check_attendee,
     check_attendees,
     check_limits,
     check_pin,
@@ -67,8 +68,11 @@ __all__ = [
     "Repeat",
     "Saved",
     "calendar_events",
+    "calendar_id",
+    "check_attendee",
     "check_limits",
     "delete_event",
+    "event_of",
     "event_rows",
     "get_event",
     "ics_bytes",
@@ -157,11 +161,22 @@ def month_span(month: date) -> tuple[datetime, datetime]:
     return start, start + timedelta(weeks=6)
 
 
+def calendar_id(event_id: int, start: datetime) -> str:
+    """Return the calendar id of one occurrence of an event: the event's id and the occurrence's start."""
+    return f"{event_id}@{start.isoformat()}"
+
+
+def event_of(calendar_event_id: str) -> int:
+    """Return the event id a calendar chip (one occurrence, see `calendar_id`) belongs to."""
+    return int(calendar_event_id.split("@", 1)[0])
+
+
 def calendar_events(items: list[Occurrence]) -> list[dict[str, object]]:
     """Return occurrences as FullCalendar events (streamlit-calendar)."""
     events: list[dict[str, object]] = []
     for o in items:
-        event: dict[str, object] = {"id": str(o.event_id), "title": o.title, "allDay": o.all_day}
+        # NOTE: FullCalendar draws one chip per id: every occurrence of a repeating event needs its own
+        event: dict[str, object] = {"id": calendar_id(o.event_id, o.start), "title": o.title, "allDay": o.all_day}
         if o.all_day:
             event |= {"start": o.start.date().isoformat(), "end": o.end.date().isoformat()}
         else:

@@ -175,6 +175,16 @@ def check_attendees(people: tuple[Attendee, ...]) -> list[tuple[str, str]]:
     return out
 
 
+def check_attendee(invited: tuple[Attendee, ...], person: Attendee) -> Attendee:
+    """Check one attendee as it is added (Add Attendee > Create); return it trimmed.
+
+    Raises:
+        BadEvent: an invalid email address, a display name too long, or someone already invited.
+    """
+    email, name = check_attendees((*invited, person))[-1]
+    return Attendee(email, name)
+
+
 def span_of(form: EventForm) -> tuple[datetime, datetime]:
     """Return the first occurrence's local start and end; an all-day event spans whole days."""
     if form.all_day:
@@ -224,7 +234,7 @@ def check_limits(
     if attendees > most_participants:
         raise BadEvent(
             f"At most {most_participants} participants can join a conference in an organisation of "
-            f"{size} extensions (guide p.36); this event has {attendees} attendees."
+            f"{size} extensions; this event has {attendees} attendees."
         )
     lo = min(s for s, _ in occurrences_utc)
     hi = max(e for _, e in occurrences_utc)
@@ -242,6 +252,6 @@ def check_limits(
         if running > most_conferences and mine > 0:
             raise BadEvent(
                 f"At most {most_conferences} user conferences can take place at the same time in an "
-                f"organisation of {size} extensions (guide p.36); on {to_local(at, tz).strftime(SHOWN_FORMAT)} "
+                f"organisation of {size} extensions; on {to_local(at, tz).strftime(SHOWN_FORMAT)} "
                 "this event would be one more. Choose another time."
             )

@@ -174,7 +174,7 @@ def _own(store: Store, user: User, reminder_id: int) -> dict[str, object]:
     if row is None or row["owner"] != user.number:
         who = "the system" if row is not None and row["owner"] == SYSTEM else "another user"
         raise PermissionDenied(
-            f"Reminder {reminder_id} was set by {who}: extension {user.number} cannot change it (guide p.42)."
+            f"Reminder {reminder_id} was set by {who}: extension {user.number} cannot change it."
             if row is not None
             else f"Extension {user.number} has no reminder {reminder_id}."
         )
@@ -276,11 +276,16 @@ def in_view(store: Store, user: User, view: str, day: date) -> list[Occurrence]:
     return [o for _, o in sorted(found, key=lambda p: (p[0], p[1].reminder))]
 
 
+def reminder_of(calendar_event_id: str) -> int:
+    """Return the reminder id a calendar chip (one occurrence) belongs to."""
+    return int(calendar_event_id.split("@", 1)[0])
+
+
 def calendar_events(occurrences_shown: list[Occurrence]) -> list[dict[str, object]]:
     """Return FullCalendar events for the occurrences; others' reminders are greyed (read-only)."""
     return [
         {
-            "id": str(o.reminder),
+            "id": f"{o.reminder}@{o.start_iso}",  # one chip per occurrence: FullCalendar draws one per id
             "title": o.title if o.editable else f"🔒 {o.title}",
             "start": o.start_iso,
             "allDay": False,

@@ -63,12 +63,17 @@ def test_page_shows_the_users_own_figures_and_four_charts(recent_db: Path, numbe
     assert k.calls > 0
     assert _metrics(at) == {
         "Calls": f"{k.calls:,}",
-        "Answered": f"{k.answered:,}",
+        "Received": f"{k.received:,}",
+        "Answered": f"{k.received - k.missed:,}",
         "Missed": f"{k.missed:,}",
-        "Voicemails": f"{k.voicemails:,}",
-        "Average duration": hms(round(k.average_talk_s)),
         "Answer rate": f"{k.answer_rate:.1%}",
+        "Voicemails": f"{k.voicemails:,}",
+        "Average talk time": hms(round(k.average_talk_s)),
     }
+    # the figures agree with each other: Answered / Received is the answer rate
+    shown = _metrics(at)
+    received, answered = (int(shown[x].replace(",", "")) for x in ("Received", "Answered"))
+    assert f"{answered / received:.1%}" == shown["Answer rate"]
     charts = at.get("plotly_chart")
     assert len(charts) == 4
     assert not at.exception

@@ -9,6 +9,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from fvkit.domain.handling import Action
+from fvkit.portal import call_handling as ch
 from fvkit.store import Store
 from tests.dashboards.apptest import open_page
 
@@ -64,15 +65,20 @@ def test_dnd_toggle_is_saved_and_shown_after_a_reload(db: Path) -> None:
 @pytest.mark.req("HD-2")
 def test_call_forward_needs_a_valid_number(db: Path) -> None:
     at = _page()
+    # guide p.26: set Call forward to ON, then enter the number in the field - nothing else to press
     at.toggle(key="hd_forward").set_value(True).run()
+    assert [i.value for i in at.info] == ["Enter the telephone number to forward the calls to."]
     at.text_input(key="hd_forward_number").input("not a number").run()
-    at.button(key="hd_forward_save").click().run()
     assert "not a phone number" in _errors(at)[0]
+    assert _stored(db, "SELECT forward_to FROM handling WHERE owner = '7101'") in ([("",)], [(None,)], [])
     at.text_input(key="hd_forward_number").input("+1 408 555 0123").run()
-    at.button(key="hd_forward_save").click().run()
     assert at.success[0].value == "Call forward is ON to +1 408 555 0123."
     assert _stored(db, "SELECT forward_to FROM handling WHERE owner = '7101'") == [("14085550123",)]
-    assert _page().text_input(key="hd_forward_number").value == "14085550123"
+    at = _page()
+    assert at.text_input(key="hd_forward_number").value == "14085550123"
+    at.toggle(key="hd_forward").set_value(False).run()
+    assert at.success[0].value == "Call forward is OFF."
+    assert _stored(db, "SELECT forward_to FROM handling WHERE owner = '7101'") in ([("",)], [(None,)])
 
 
 @pytest.mark.req("HD-2")
@@ -103,8 +109,11 @@ def test_each_status_shows_its_system_default_action(db: Path) -> None:
     assert str(at.radio(key="hd_user_mode_NORMAL").value).startswith("System default")
     at.selectbox(key="hd_status").select("Block list").run()
     assert at.radio(key="hd_user_mode_BLOCK_LIST").options[0] == "System default action (Reject)"
+    # guide p.26 step 3-4: set Call Process to User defined, then click New
     at.radio(key="hd_user_mode_BLOCK_LIST").set_value("User defined").run()
-    assert _errors(at) == ["Add a call process rule first (New), then choose User defined."]
+    assert not _errors(at)
+    assert at.radio(key="hd_user_mode_BLOCK_LIST").value == "User defined"
+    assert _stored(db, "SELECT status FROM handling_mode WHERE owner = '7101'") == [("Block list",)]
 
 
 @pytest.mark.req("HD-4")
@@ -163,20 +172,41 @@ def test_quick_call_handling_has_its_own_rules_per_quick_status(db: Path) -> Non
 @pytest.mark.req("HD-7")
 def test_follow_me_profile_new_edit_delete(db: Path) -> None:
     at = _page()
+    # guide p.29: New, Name, Follow Me Numbers > New: number and Ring duration, OK; OK
     at.button(key="hd_fm_new").click().run()
     at.text_input(key="hd_fm_name").input("mobile first")
-    at.text_area(key="hd_fm_numbers").input("+1 408 555 0111, 20\n7103, 200").run()
+    for number, ring in (("+1 408 555 0111", 20), ("7101", 15)):
+        at.button(key="hd_fm_number_new").click().run()
+        at.text_input(key="hd_fm_new_number").input(number)
+        at.number_input(key="hd_fm_new_ring").set_value(ring)
+        at.button(key="hd_fm_number_ok").click().run()
+    assert [m.value for m in at.markdown if " - Ring duration " in m.value] == [
+        "1. +1 408 555 0111 - Ring duration 20 s",
+        "2. 7101 - Ring duration 15 s",
+    ]
     at.button(key="hd_fm_ok").click().run()
-    assert _errors(at) == ["Number 2: ring duration between 5 and 120 seconds."]
-    at.text_area(key="hd_fm_numbers").input("+1 408 555 0111, 20\n7103, 15").run()
+    assert _errors(at) == ["Number 2: follow me cannot ring your own extension."]
+    at.button(key="hd_fm_drop_1").click().run()
+    at.button(key="hd_fm_number_new").click().run()
+    at.text_input(key="hd_fm_new_number").input("7103")
+    at.number_input(key="hd_fm_new_ring").set_value(15)
+    at.button(key="hd_fm_number_ok").click().run()
     at.button(key="hd_fm_ok").click().run()
     assert not _errors(at), _errors(at)
     frame = at.dataframe(key="hd_fm_table").value
     assert frame.to_dict("records") == [{"Name": "mobile first", "Follow Me Numbers": "14085550111 (20s) → 7103 (15s)"}]
     at = _select(at, "hd_fm_table", 0)
     at.button(key="hd_fm_edit").click().run()
-    assert at.text_area(key="hd_fm_numbers").value == "14085550111, 20\n7103, 15"
-    at.text_area(key="hd_fm_numbers").input("7103, 30").run()
+    assert [m.value for m in at.markdown if " - Ring duration " in m.value] == [
+        "1. 14085550111 - Ring duration 20 s",
+        "2. 7103 - Ring duration 15 s",
+    ]
+    at.button(key="hd_fm_drop_0").click().run()
+    at.button(key="hd_fm_drop_0").click().run()
+    at.button(key="hd_fm_number_new").click().run()
+    at.text_input(key="hd_fm_new_number").input("7103")
+    at.number_input(key="hd_fm_new_ring").set_value(30)
+    at.button(key="hd_fm_number_ok").click().run()
     at.button(key="hd_fm_ok").click().run()
     assert at.dataframe(key="hd_fm_table").value["Follow Me Numbers"].tolist() == ["7103 (30s)"]
     at = _select(at, "hd_fm_table", 0)
@@ -208,3 +238,34 @@ def test_call_me_adds_a_recorded_sound_file_usable_in_a_rule(db: Path) -> None:
 def test_twinning_points_to_preferences(db: Path) -> None:
     at = _page()
     assert any("Preferences > Twinning Setting" in c.value for c in at.caption)
+
+
+@pytest.mark.req("HD-4")
+def test_a_moved_rule_stays_selected_so_edit_opens_that_rule(db: Path) -> None:
+    at = _page()
+    _new_rule(at, "user", "Normal", "Play announcement", "welcome_default")
+    _new_rule(at, "user", "Normal", "Auto attendant", "auto_attendant_default")
+    at = _select(at, "hd_user_rules_NORMAL", 1)
+    at.button(key="hd_user_up").click().run()
+    assert at.dataframe(key="hd_user_rules_NORMAL").value["Action"].tolist() == ["Auto attendant", "Play announcement"]
+    assert at.session_state["hd_user_rules_NORMAL"]["selection"]["rows"] == [0]  # the tick moved with the rule
+    at.button(key="hd_user_edit").click().run()
+    assert at.selectbox(key="hd_rule_action").value == "Auto attendant"
+
+
+@pytest.mark.req("HD-5")
+def test_new_beside_the_announcement_list_records_a_sound_file_and_chooses_it(db: Path) -> None:
+    at = _page()
+    # guide p.28: User defined, New; Action Play announcement; New (+) beside the list; Name; Action Call me; Close
+    at.radio(key="hd_user_mode_NORMAL").set_value("User defined").run()
+    at.button(key="hd_user_new").click().run()
+    at.selectbox(key="hd_rule_action").select("Play announcement").run()
+    at.button(key="hd_rule_sound_new").click().run()
+    at.text_input(key="hd_rule_sound_name").input("lunch break")
+    at.radio(key="hd_rule_sound_action").set_value("Call me").run()
+    assert [s.value for s in at.success] == [ch.CALL_ME_SENT]
+    at.button(key="hd_rule_sound_close").click().run()
+    assert at.selectbox(key="hd_rule_target_PLAY_ANNOUNCEMENT").value == "lunch break"
+    at.button(key="hd_rule_ok").click().run()
+    assert not _errors(at), _errors(at)
+    assert at.dataframe(key="hd_user_rules_NORMAL").value["Info"].tolist() == ["lunch break"]

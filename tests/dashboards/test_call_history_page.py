@@ -182,3 +182,21 @@ def test_more_action_block_puts_the_number_on_the_block_list(db: Path) -> None:
     blocked = [r[0] for r in store.execute("SELECT number FROM block_entry WHERE owner = '7101'").fetchall()]
     store.close()
     assert any(b.lstrip("+") == number for b in blocked)
+
+
+@pytest.mark.req("CH-3")
+def test_a_second_call_dials_the_ticked_call_again_after_the_list_moves(db: Path) -> None:
+    at = _page()
+    frame = at.dataframe[0].value
+    row = 1
+    target = (frame["uniqueid"].iloc[row], frame["From"].iloc[row], frame["To"].iloc[row])
+    _select(at, row)
+    at.button(key="ch_call").click().run()
+    first = at.success[0].value
+    moved = at.dataframe[0].value
+    assert moved["uniqueid"].iloc[row] != target[0]  # the new call pushed the ticked one down a row
+    ticked = at.session_state["ch_table"]["selection"]["rows"]
+    assert [moved["uniqueid"].iloc[i] for i in ticked] == [target[0]]  # the tick followed the record
+    at.button(key="ch_call").click().run()
+    assert not at.error, [e.value for e in at.error]
+    assert at.success[0].value.split(":")[0] == first.split(":")[0]  # "Called <the same number>"

@@ -95,9 +95,15 @@ def _fill_new(at: AppTest, title: str, day: date, hour: int = 10) -> AppTest:
 @pytest.mark.req("CONF-4")
 def test_a_new_event_with_an_attendee_is_listed_and_invites_them(db: Path, tmp_path: Path) -> None:
     at = _fill_new(_page(), "New phone model", date(2026, 11, 20), hour=21)
-    at.text_input(key="conf_new_email").input("nathalie@fortinet.example")
+    at.button(key="conf_add_attendee").click().run()  # guide p.38: Add Attendee, email and name, Create
+    at.text_input(key="conf_new_email").input("nathalie@fortinet")
     at.text_input(key="conf_new_name").input("Nathalie")
-    at.button(key="conf_add_attendee").click().run()
+    at.button(key="conf_attendee_create").click().run()
+    assert [e.value for e in at.error] == ["nathalie@fortinet is not a valid email address."]  # refused at once
+    assert not any("Nathalie - " in m.value for m in at.markdown)
+    at.text_input(key="conf_new_email").input("nathalie@fortinet.example")
+    at.button(key="conf_attendee_create").click().run()
+    assert not at.error
     assert any("Nathalie - nathalie@fortinet.example" in m.value for m in at.markdown)
     at.button(key="conf_ok").click().run()
     assert not at.exception and not at.error
@@ -148,7 +154,7 @@ def test_a_conference_over_the_simultaneous_limit_is_refused_with_the_limit(db: 
     at.button(key="conf_ok").click().run()
     (err,) = at.error
     assert "At most 3 user conferences can take place at the same time" in err.value
-    assert "guide p.36" in err.value
+    assert "guide p." not in err.value  # user-facing text names the limit, not a page of the guide
     assert [r["Title"] for r in _rows(at)] == ["Seeded 1", "Seeded 2", "Seeded 3"]
 
 

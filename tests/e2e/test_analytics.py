@@ -73,6 +73,11 @@ def test_analytics_shows_the_users_figures_and_charts(
     expect(page.locator(".js-plotly-plot")).to_have_count(4)
     expect(page.locator(".js-plotly-plot .sankey-node").first).to_be_visible()  # the Sankey is drawn
     expect(page.locator(".js-plotly-plot .heatmaplayer").first).to_be_attached()
+    talk = page.get_by_test_id("stMetric").filter(has_text="Average talk time")
+    expect(talk).to_have_count(1)
+    expect(page.get_by_text("today, so far")).to_be_visible()  # the partial day is marked
+    expect(page.locator(".js-plotly-plot .g-xtitle").filter(has_text="Hour of day")).to_have_count(1)
+    expect(page.locator(".js-plotly-plot .bartext").first).to_be_visible()  # values on the bars
     page.locator(IDLE).wait_for()
     page.screenshot(path=artifacts / "analytics.png", full_page=True)
 

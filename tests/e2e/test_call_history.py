@@ -180,3 +180,27 @@ def test_block_a_caller_from_call_history_then_find_it_in_the_block_list(
     numbers = cells.all_inner_texts()
     assert any(n.lstrip("+") == caller for n in numbers), numbers
     page.screenshot(path=artifacts / "call_history-blocked.png", full_page=True)
+
+
+@pytest.mark.e2e
+@pytest.mark.req("CH-4")
+def test_a_click_on_a_call_opens_its_details_and_again_after_closing(
+    page: Page, portal_url: str, password: str, artifacts: Path
+) -> None:
+    _open_history(page, portal_url, password)
+    table = page.locator('[data-testid="stDataFrame"]').first
+    expect(table.locator("td[id^='glide-cell-5-']")).not_to_have_count(0)
+    starts = _column(page, 5)
+    box = table.bounding_box()
+    assert box is not None
+    for _ in range(2):  # guide p.13: double-click a call; here any click on its row opens it, every time
+        page.mouse.dblclick(box["x"] + 420, box["y"] + 35 + 35 * 2 + 17)  # the third call's Start
+        dialog = page.get_by_role("dialog").filter(has_text="Call Information")
+        expect(dialog).to_be_visible()
+        page.locator(IDLE).wait_for()
+        page.screenshot(path=artifacts / "call_history-details_by_click.png")
+        expect(dialog.get_by_text(f"Start: {starts[2]}")).to_be_visible()
+        page.keyboard.press("Escape")
+        expect(page.get_by_role("dialog")).to_have_count(0)
+        page.locator(IDLE).wait_for()
+    expect(page.get_by_role("button", name="🔎 Details")).to_be_disabled()  # no row was ticked by the clicks

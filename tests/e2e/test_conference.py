@@ -71,11 +71,20 @@ def test_create_an_event_see_it_in_the_calendar_edit_delete_and_refuse_a_stereo_
     assert len(conference_id.input_value()) == 6
     dialog.locator(".st-key-conf_title input").fill(TITLE)
     dialog.locator(".st-key-conf_location input").fill("Ottawa")
-    dialog.locator(".st-key-conf_new_email input").fill("nathalie@fortinet.example")
+    page.locator(IDLE).wait_for()
+    # guide p.38: 1. Click Add Attendee. 2. Add an email and a display name, and click Create.
+    dialog.get_by_role("button", name="Add Attendee").click()
+    dialog.locator(".st-key-conf_new_email input").fill("nathalie@fortinet")
     dialog.locator(".st-key-conf_new_name input").fill("Nathalie")
     dialog.locator(".st-key-conf_new_name input").press("Tab")
     page.locator(IDLE).wait_for()
-    dialog.get_by_role("button", name="Add Attendee").click()
+    dialog.get_by_role("button", name="Create").click()
+    expect(dialog.get_by_text("nathalie@fortinet is not a valid email address.")).to_be_visible()
+    page.screenshot(path=str(artifacts / "conference_attendee_refused.png"))
+    dialog.locator(".st-key-conf_new_email input").fill("nathalie@fortinet.example")
+    dialog.locator(".st-key-conf_new_email input").press("Tab")
+    page.locator(IDLE).wait_for()
+    dialog.get_by_role("button", name="Create").click()
     expect(dialog.get_by_text("Nathalie - nathalie@fortinet.example")).to_be_visible()
     page.locator(IDLE).wait_for()
     page.screenshot(path=str(artifacts / "conference_event.png"))
@@ -134,8 +143,24 @@ def test_create_an_event_see_it_in_the_calendar_edit_delete_and_refuse_a_stereo_
         files=[{"name": "greeting.wav", "mimeType": "audio/wav", "buffer": _wav(channels=2)}]
     )
     page.locator(IDLE).wait_for()
-    options.get_by_role("button", name="Save upload").click()
-    expect(options.get_by_text("The announcement must be mono; this file has 2 channels.")).to_be_visible()
+    # refused on upload, with the reason: no other button to press
+    expect(
+        options.get_by_text("greeting.wav: The announcement must be mono; this file has 2 channels.")
+    ).to_be_visible()
+    expect(options.locator('[data-testid="stAudio"]')).to_have_count(0)
+
+    # guide p.39: Upload, select the file and Open, Close - the announcement is saved by those steps
+    options.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+        files=[{"name": "welcome.wav", "mimeType": "audio/wav", "buffer": _wav(channels=1)}]
+    )
+    expect(options.get_by_text("welcome.wav is your conference announcement.")).to_be_visible()
+    page.locator(IDLE).wait_for()
+    page.screenshot(path=str(artifacts / "conference_announcement_uploaded.png"))
+    options.locator(".st-key-conf_options_close").get_by_role("button", name="Close").click()
+    expect(page.get_by_role("dialog")).to_have_count(0)
+    page.locator(IDLE).wait_for()
+    page.get_by_role("button", name="⚙️ Conferencing Options").click()
+    expect(page.get_by_role("dialog").locator('[data-testid="stAudio"]')).to_have_count(1)  # kept
 
 
 def _wav(channels: int) -> bytes:
@@ -156,3 +181,60 @@ def _select_first_row(page: Page) -> None:
     page.mouse.click(box["x"] + 16, box["y"] + 35 + 17)
     page.locator(IDLE).wait_for()
     expect(page.get_by_role("button", name="✏️ Edit")).to_be_enabled()
+
+
+@pytest.mark.e2e
+@pytest.mark.req("CONF-1")
+@pytest.mark.req("CONF-2")
+def test_a_weekly_event_shows_four_chips_and_a_click_on_its_day_opens_a_new_event(
+    page: Page, conference_portal: tuple[str, Path], password: str, artifacts: Path
+) -> None:
+    url, _ = conference_portal
+    page.set_viewport_size({"width": 1400, "height": 2000})
+    page.goto(f"{url}/conference")
+    page.get_by_role("textbox", name="Extension").fill(ORGANIZER)
+    page.get_by_role("textbox", name="Password").fill(password)
+    page.get_by_role("button", name="Login").click()
+    calendar = page.frame_locator('[data-testid="stCustomComponentV1"]').first
+    expect(calendar.locator(".fc-daygrid-day").first).to_be_visible(timeout=20_000)
+    page.locator(IDLE).wait_for()
+
+    # New event on the 2nd of the month, Recurrence Weekly, Ends After 4 events
+    first = calendar.locator(".fc-daygrid-day:not(.fc-day-other)").nth(1)
+    first_day = str(first.get_attribute("data-date"))
+    first.click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog.get_by_text("New conference event")).to_be_visible()
+    dialog.locator(".st-key-conf_title input").fill("Weekly sync")
+    dialog.locator(".st-key-conf_title input").press("Tab")
+    page.locator(IDLE).wait_for()
+    dialog.locator('[data-testid="stSelectbox"]').filter(has_text="Recurrence").click()
+    page.get_by_role("option", name="Weekly", exact=True).click()
+    page.locator(IDLE).wait_for()
+    events = dialog.get_by_role("spinbutton", name="Events")
+    events.fill("4")
+    events.press("Tab")
+    page.locator(IDLE).wait_for()
+    dialog.get_by_role("button", name="OK", exact=True).click()
+    expect(page.get_by_text("Saved 'Weekly sync'.")).to_be_visible(timeout=20_000)
+    expect(calendar.locator(".fc-event").filter(has_text="Weekly sync")).to_have_count(4)  # one chip per week
+    page.locator(IDLE).wait_for()
+    page.screenshot(path=str(artifacts / "conference_weekly.png"))
+
+    # clicking that day again (below its chip) opens a NEW event there, not the weekly one
+    day = calendar.locator(f'.fc-daygrid-day[data-date="{first_day}"]')
+    box = day.bounding_box()
+    assert box is not None
+    day.click(position={"x": box["width"] / 2, "y": box["height"] - 6})
+    dialog = page.get_by_role("dialog")
+    expect(dialog.get_by_text("New conference event")).to_be_visible()
+    expect(dialog.locator(".st-key-conf_title input")).to_have_value("")
+    expect(dialog.locator(".st-key-conf_start_date input")).to_have_value(first_day)
+    dialog.get_by_role("button", name="Cancel").click()
+    expect(page.get_by_role("dialog")).to_have_count(0)
+    page.locator(IDLE).wait_for()
+    # the chip opens the existing event, and says so
+    calendar.locator(".fc-event").filter(has_text="Weekly sync").nth(2).click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog.get_by_text("Edit conference event")).to_be_visible()
+    expect(dialog.locator(".st-key-conf_title input")).to_have_value("Weekly sync")

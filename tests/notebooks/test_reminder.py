@@ -43,9 +43,7 @@ def test_refusals_print_the_services_messages_and_change_nothing(lesson: Lesson,
             reminder.upload_audio(db, user, data, NOW)
         expected.append(f"{label}: refused - {refused.value}")
     assert result.text("audio_refused").splitlines() == expected
-    assert "Refused: Reminder 2 was set by another user: extension 7101 cannot change it (guide p.42)." in (
-        result.text("edit")
-    )
+    assert "Refused: Reminder 2 was set by another user: extension 7101 cannot change it." in (result.text("edit"))
     assert reminder.draft_of(db, user, 2).title == "Design review"
     assert [r["title"] for r in rows.every(db)] == ["Stand-up", "Design review"]  # the copy was deleted
     assert reminder.draft_of(db, user, STANDUP).audio == "Customized"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import polars as pl
@@ -127,3 +127,23 @@ def test_figures_show_the_reports_numbers(seeded_store: Store) -> None:
     assert sum(map(sum, heat.data[0].z)) == report.kpis.calls and heat.data[0].y[0] == "Mon"
     bars = analytics.dispositions_figure(report.dispositions)
     assert list(bars.data[0].y) == report.dispositions["disposition"].to_list()
+
+
+def test_charts_name_their_axes_mark_today_and_label_small_bars() -> None:
+    daily = pl.DataFrame(
+        {
+            "day": [date(2026, 9, 1) + timedelta(days=i) for i in range(90)],
+            "calls": [0] * 70 + [3] * 20,
+            "answered": [0] * 70 + [2] * 20,
+            "missed": [0] * 70 + [1] * 20,
+        }
+    )
+    trimmed = analytics.from_first_call(daily)
+    assert trimmed["day"][0] == date(2026, 9, 1) + timedelta(days=70)  # the 90-day view starts at the data
+    trend = analytics.trend_figure(trimmed)
+    assert (trend.layout.xaxis.title.text, trend.layout.yaxis.title.text) == ("Day", "Calls")
+    assert [a.text for a in trend.layout.annotations] == ["today, so far"]
+    bars = analytics.dispositions_figure(pl.DataFrame({"disposition": ["Answered", "Busy"], "calls": [900, 2]}))
+    assert list(bars.data[0].text) == ["900", "2"]
+    assert bars.layout.xaxis.type == "log"
+    assert len(set(analytics.OUTCOME_COLOURS.values())) == len(analytics.OUTCOME_COLOURS)

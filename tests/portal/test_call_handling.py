@@ -230,8 +230,13 @@ def test_system_default_keeps_the_rules_and_routes_by_default(seeded_store: Stor
     assert not process.user_defined and len(process.rules) == 1
     _, flow = _call(seeded_store, "7102", answers=True)
     assert "forward call to number:7103" not in flow
-    with pytest.raises(ch.BadHandling, match="Add a call process rule first"):
-        ch.set_user_defined(seeded_store, me, "Busy", True)
+    # guide p.26: User defined first, then New; without a rule the call still gets the default action
+    process = ch.set_user_defined(seeded_store, me, "Normal", True)
+    process = ch.delete_rules(seeded_store, me, "Normal", [0])
+    process = ch.set_user_defined(seeded_store, me, "Normal", True)
+    assert process.user_defined and process.rules == ()
+    _, flow = _call(seeded_store, "7102", answers=True)
+    assert "forward call to number:7103" not in flow
 
 
 @pytest.mark.req("HD-4")
@@ -373,5 +378,5 @@ def test_parse_numbers_reads_one_number_a_line_with_its_ring_duration() -> None:
 def test_rule_rows_show_the_default_action_of_a_default_rule(seeded_store: Store, me: User) -> None:
     process = ch.add_rule(seeded_store, me, "Busy", Rule("lunch", frozenset({CallFrom.INTERNAL}), Action.DEFAULT))
     assert ch.rule_rows(process) == [
-        {"Schedule": "lunch", "Call from": "Internal", "Action": "Default action", "Info": "(Voicemail)"}
+        {"Schedule": "Lunch", "Call from": "Internal", "Action": "Default action", "Info": "(Voicemail)"}
     ]

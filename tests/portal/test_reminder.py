@@ -63,7 +63,9 @@ def test_in_view_lists_occurrences_of_each_view_in_local_time(store: Store, user
     assert [o.start[:10] for o in week] == [f"2026-03-{d}" for d in (10, 11, 12, 13, 14)]
     assert len(reminder.in_view(store, sam, "Month", date(2026, 3, 1))) == 10
     events = reminder.calendar_events(agenda)
-    assert events[0]["start"] == "2026-03-12T10:00:00" and events[0]["id"] == str(rid)
+    assert events[0]["start"] == "2026-03-12T10:00:00" and reminder.reminder_of(str(events[0]["id"])) == rid
+    month = reminder.calendar_events(reminder.in_view(store, sam, "Month", date(2026, 3, 1)))
+    assert len({e["id"] for e in month}) == 10  # one chip per day: FullCalendar draws one chip per id
     assert reminder.view_window("Month", date(2026, 12, 5)) == (datetime(2026, 12, 1), datetime(2027, 1, 1))
 
 
