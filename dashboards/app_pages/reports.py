@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import streamlit as st
 
-from dashboards.session import current_user, store
+from dashboards.markdown import plain
+from dashboards.session import require_user, store, today
 from dashboards.toolbar import page_toolbar
 from fvkit.domain.screens import Screen
 from fvkit.portal import reports
 from pipelines.reports import file_name, report_csv
 
 page_toolbar(Screen.REPORTS)
-user = current_user()
-assert user is not None
+user = require_user()
 
 choice = st.segmented_control(
     "Report",
@@ -24,14 +22,14 @@ choice = st.segmented_control(
     key="rp_report",
 )
 report = reports.Report(choice or reports.Report.EXTENSION_SUMMARY)
-default = reports.default_period(store(), user, datetime.now(UTC).date())
+default = reports.default_period(store(), user, today(user))
 left, right = st.columns(2)
 first = left.date_input("From", value=default.first, key="rp_from")
 last = right.date_input("To", value=default.last, key="rp_to")
 try:
     result = reports.run(store(), user, report, first, last)  # type: ignore[arg-type]
 except ValueError as exc:
-    st.error(str(exc))
+    st.error(plain(exc))
     st.stop()
 
 st.plotly_chart(reports.figure(result), key="rp_chart")

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
+from fvkit.domain.clock import local_midnight
 from fvkit.domain.erlang import lines_for
 
 #: blocking the concurrency report sizes trunk lines for (the usual grade of service)
@@ -57,10 +57,7 @@ class Period:
 
     def utc_bounds(self, time_zone: str) -> tuple[datetime, datetime]:
         """Naive UTC instants [start, end) of the period's local days."""
-        zone = ZoneInfo(time_zone)
-        start = datetime.combine(self.first, time(), zone).astimezone(UTC).replace(tzinfo=None)
-        end = datetime.combine(self.last + timedelta(days=1), time(), zone).astimezone(UTC).replace(tzinfo=None)
-        return start, end
+        return local_midnight(self.first, time_zone), local_midnight(self.last + timedelta(days=1), time_zone)
 
 
 def slot_start(slot: int) -> datetime:

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import io
 import struct
+import warnings
 
 from PIL import Image
 
+from fvkit.domain.limits import PICTURE_MAX_BYTES, PICTURE_MAX_PIXELS, PICTURE_RATIO_MAX, PICTURE_RATIO_MIN
+
+_PICTURE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png"}  # guide p.57
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 #: JPEG start-of-frame markers (baseline, progressive, lossless ...); C4, C8 and CC are not frames
 _SOF = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
@@ -56,3 +60,54 @@ def thumbnail(data: bytes, max_px: int) -> bytes:
         out = io.BytesIO()
         img.save(out, format=kind)
     return out.getvalue()
+
+
+class BadPicture(ValueError):
+    """A picture the portal refuses, with the reason a user reads."""
+
+
+def check_picture(data: bytes) -> str:
+    """Return the MIME type of an acceptable picture, judged by its bytes (PREF-2, guide p.57).
+
+    Its size in pixels is read from the header first, so a decompression bomb (a small
+    file holding a huge image) is refused before anything is decoded.
+
+    Raises:
+        BadPicture: too large (bytes or pixels), not a JPEG or PNG, damaged, or not nearly square.
+    """
+    if len(data) > PICTURE_MAX_BYTES:
+        raise BadPicture(f"The picture is {len(data) / 2**20:.1f} MB: at most 5 MB.")
+    found = header_size(data)
+    if found is None:
+        raise BadPicture(_not_a_picture(data))
+    kind, width, height = found
+    if width * height > PICTURE_MAX_PIXELS:
+        raise BadPicture(
+            f"The picture is {width}x{height} pixels: at most {PICTURE_MAX_PIXELS // 1_000_000} megapixels."
+        )
+    ratio = width / height if height else 0
+    if not PICTURE_RATIO_MIN <= ratio <= PICTURE_RATIO_MAX:
+        raise BadPicture(
+            f"The picture is {width}x{height} (ratio {ratio:.2f}): width/height must be between "
+            f"{PICTURE_RATIO_MIN} and {PICTURE_RATIO_MAX}."
+        )
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as img:
+                img.verify()
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise BadPicture(f"The file is not a JPEG or PNG picture that opens: this {kind} is damaged.") from exc
+    return _PICTURE_TYPES[kind]
+
+
+def _not_a_picture(data: bytes) -> str:
+    """Return why a file that is neither PNG nor JPEG is refused, naming its type when Pillow knows it."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as img:
+                kind = img.format
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+        return "The file is not a JPEG or PNG picture."
+    return f"The file is a {kind} picture: upload a JPEG or PNG."

@@ -347,10 +347,7 @@ def save_follow_me(
     """
     require_screen(user, Screen.CALL_HANDLING)
     require(user, Privilege.CALL_FORWARDING)
-    try:
-        title = clean_text(name, "Name", MAX_NAME_CHARS)
-    except BadContact as exc:
-        raise BadHandling(str(exc)) from exc
+    title = _clean(name, "Name", MAX_NAME_CHARS)
     if not title:
         raise BadHandling("Name is mandatory.")
     existing = stored.follow_me(store, user.number)
@@ -422,11 +419,16 @@ def sound_files(store: Store, user: User) -> list[dict[str, object]]:
     return stored.sound_files(store, user.number)
 
 
-def _new_name(store: Store, user: User, name: str) -> str:
+def _clean(text: str, label: str, limit: int) -> str:
+    """Return a user's text trimmed, or raise BadHandling: too long, or holding control characters."""
     try:
-        title = clean_text(name, "Name", MAX_NAME_CHARS)
+        return clean_text(text, label, limit)
     except BadContact as exc:
         raise BadHandling(str(exc)) from exc
+
+
+def _new_name(store: Store, user: User, name: str) -> str:
+    title = _clean(name, "Name", MAX_NAME_CHARS)
     if not title:
         raise BadHandling("Name is mandatory.")
     if any(f["name"] == title for f in stored.sound_files(store, user.number)):
@@ -452,10 +454,7 @@ def upload_sound_file(store: Store, user: User, name: str, data: bytes, now: dat
     """
     require_screen(user, Screen.CALL_HANDLING)
     title = _new_name(store, user, name)
-    try:
-        about = clean_text(description, "Description", DESCRIPTION_MAX_CHARS)
-    except BadContact as exc:
-        raise BadHandling(str(exc)) from exc
+    about = _clean(description, "Description", DESCRIPTION_MAX_CHARS)
     kind = check_sound(data)
     mime = "audio/mpeg" if kind == "mp3" else "audio/wav"
     return stored.insert_sound_file(store, user.number, title, about, content=data, mime=mime, script="", now=now)

@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-import io
 import itertools
 import re
-import warnings
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import polars as pl
-from PIL import Image
 
 from fvkit.domain.handling import QUICK_MODE_BY_CODE, QuickModeCode, QuickStatus, TwinningMode, TwinningStatus
 from fvkit.domain.limits import (
-    PICTURE_MAX_BYTES,
-    PICTURE_MAX_PIXELS,
-    PICTURE_RATIO_MAX,
-    PICTURE_RATIO_MIN,
     PICTURE_THUMBNAIL_PX,
     TWINNING_MAX_SCHEDULES,
     VM_PIN_HINT,
@@ -26,7 +19,7 @@ from fvkit.domain.numbers import digits
 from fvkit.domain.org import ACCESS_FEATURES, AccessLevel, AuthType, Privilege
 from fvkit.domain.prefs import PHONE_LANGUAGES, TIME_ZONES, WEB_LANGUAGES, Theme, VoicemailNotification
 from fvkit.domain.screens import Screen
-from fvkit.media.pictures import header_size, thumbnail
+from fvkit.media import pictures
 from fvkit.portal import contact
 from fvkit.portal.auth import SignInError, User, check_current_password, require, require_screen
 from fvkit.portal.display import local_time
@@ -42,7 +35,6 @@ QUICK_MAX_MINUTES = 60 * 24 * 30  # a quick mode lasts at most 30 days
 MAX_EMAILS = 5
 MAX_EMAILS_CHARS = 500
 _EMAIL_SPLIT = re.compile(r"[,;\s]+")
-_PICTURE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png"}  # guide p.57
 
 
 class BadPreference(ValueError):
@@ -97,48 +89,13 @@ def access_table(level: AccessLevel) -> pl.DataFrame:
 def check_picture(data: bytes) -> str:
     """Return the MIME type of an acceptable picture, judged by its bytes (PREF-2, guide p.57).
 
-    Its size in pixels is read from the header first, so a decompression bomb (a small
-    file holding a huge image) is refused before anything is decoded.
-
     Raises:
         BadPreference: too large (bytes or pixels), not a JPEG or PNG, damaged, or not nearly square.
     """
-    if len(data) > PICTURE_MAX_BYTES:
-        raise BadPreference(f"The picture is {len(data) / 2**20:.1f} MB: at most 5 MB.")
-    found = header_size(data)
-    if found is None:
-        raise BadPreference(_not_a_picture(data))
-    kind, width, height = found
-    if width * height > PICTURE_MAX_PIXELS:
-        raise BadPreference(
-            f"The picture is {width}x{height} pixels: at most {PICTURE_MAX_PIXELS // 1_000_000} megapixels."
-        )
-    ratio = width / height if height else 0
-    if not PICTURE_RATIO_MIN <= ratio <= PICTURE_RATIO_MAX:
-        raise BadPreference(
-            f"The picture is {width}x{height} (ratio {ratio:.2f}): width/height must be between "
-            f"{PICTURE_RATIO_MIN} and {PICTURE_RATIO_MAX}."
-        )
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as img:
-                img.verify()
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise BadPreference(f"The file is not a JPEG or PNG picture that opens: this {kind} is damaged.") from exc
-    return _PICTURE_TYPES[kind]
-
-
-def _not_a_picture(data: bytes) -> str:
-    """Return why a file that is neither PNG nor JPEG is refused, naming its type when Pillow knows it."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as img:
-                kind = img.format
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError, Image.DecompressionBombWarning):
-        return "The file is not a JPEG or PNG picture."
-    return f"The file is a {kind} picture: upload a JPEG or PNG."
+        return pictures.check_picture(data)
+    except pictures.BadPicture as exc:
+        raise BadPreference(str(exc)) from exc
 
 
 def upload_picture(store: Store, user: User, data: bytes, now: datetime) -> str:
@@ -148,7 +105,7 @@ def upload_picture(store: Store, user: User, data: bytes, now: datetime) -> str:
     """
     _screen(user)
     mime = check_picture(data)
-    key = preferences.set_picture(store, user.number, thumbnail(data, PICTURE_THUMBNAIL_PX), mime, now)
+    key = preferences.set_picture(store, user.number, pictures.thumbnail(data, PICTURE_THUMBNAIL_PX), mime, now)
     assert key is not None
     return key
 

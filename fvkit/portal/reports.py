@@ -12,6 +12,7 @@ from datetime import date, timedelta
 import plotly.graph_objects as go
 import polars as pl
 
+from fvkit.domain.prefs import DEFAULT_THEME, THEME_COLORS, Theme
 from fvkit.domain.reports import TITLES, Period, Report
 from fvkit.domain.screens import Screen
 from fvkit.portal.auth import User, require_screen
@@ -56,7 +57,7 @@ def figure(result: Result) -> go.Figure:
     fig = go.Figure()
     if result.report is Report.EXTENSION_SUMMARY:
         top = rows.sort("calls_in", descending=True).head(20)
-        for column, colour in (("answered", "#2e7d32"), ("missed", "#c62828")):
+        for column, colour in (("answered", THEME_COLORS[DEFAULT_THEME]), ("missed", THEME_COLORS[Theme.RED])):
             fig.add_bar(x=top["extension"].to_list(), y=top[column].to_list(), name=column.title(), marker_color=colour)
         fig.update_layout(barmode="stack", title="Received calls of the 20 busiest extensions")
     elif result.report is Report.HOURLY:

@@ -7,10 +7,9 @@ file is made when someone plays or downloads it, the same bytes every time on on
 from __future__ import annotations
 
 import json
-from datetime import UTC
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from fvkit.domain.clock import to_local
 from fvkit.media.audio import render_message, render_recording
 from fvkit.media.fax import render_fax
 from fvkit.store import Store
@@ -43,8 +42,7 @@ def fax_pdf(store: Store, message_id: int) -> bytes:
     """Return a received or sent fax as a PDF of its pages."""
     fax = _row(store, "fax", message_id)
     # a fax machine stamps its own clock: the organisation's local time, as the lists show it
-    zone = ZoneInfo(str(organisation(store)["time_zone"]))
-    sent_at = f"{fax['time'].replace(tzinfo=UTC).astimezone(zone):%Y-%m-%d %H:%M}"
+    sent_at = f"{to_local(fax['time'], str(organisation(store)['time_zone'])):%Y-%m-%d %H:%M}"
     inbox = fax["box"] == "Inbox"
     sender, recipient = (fax["remote_number"], fax["owner"]) if inbox else (fax["owner"], fax["remote_number"])
     return render_fax(int(fax["seed"]), int(fax["pages"]), sender, recipient, "", sent_at)

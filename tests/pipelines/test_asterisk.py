@@ -258,7 +258,7 @@ ASTERISK_OF = {
     "Busy": "BUSY",
     "Denied": "FAILED",
     "Failed": "FAILED",
-    "Other": "FAILED",
+    "Other": "ANSWERED",
 }
 
 
