@@ -236,6 +236,7 @@ def new_sound_form() -> None:
                 st.file_uploader(
                     "Sound file (MP3 or WAV, at most 5 MB)",
                     type=["mp3", "wav"],
+                    max_upload_size=ANNOUNCEMENT_MAX_BYTES // MB,
                     key="hd_rule_sound_upload",
                     on_change=_sound_uploaded,
                 )

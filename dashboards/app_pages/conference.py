@@ -13,6 +13,7 @@ from dashboards.markdown import plain
 from dashboards.session import now, require_user, store, today
 from dashboards.toolbar import page_toolbar
 from dashboards.widgets import close_dialog, open_dialog, selectable_table
+from fvkit.domain.limits import ANNOUNCEMENT_MAX_BYTES, MB
 from fvkit.domain.screens import Screen
 from fvkit.portal import conference, conference_options
 from fvkit.portal.auth import PermissionDenied
@@ -264,6 +265,7 @@ def options_dialog(_: object = None) -> None:
         key="conf_upload",
         help="WAV, mono, 8 kHz (8000 Hz), 16-bit PCM",
         type=None,
+        max_upload_size=ANNOUNCEMENT_MAX_BYTES // MB,
         on_change=_upload_announcement,
     )
     if "conf_upload_error" in st.session_state:

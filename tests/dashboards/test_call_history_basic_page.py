@@ -50,14 +50,14 @@ def test_basic_user_sees_and_removes_their_block_list(db: Path) -> None:
     _make_basic(db, blocked=("+16045550111", "+16045550122"))
     at = open_page("call_history", BASIC)
     at.button(key="ch_block_list").click().run()
-    shown = at.dataframe(key="ch_bl_table_0").value
+    shown = at.dataframe(key="ch_bl_table").value
     assert sorted(shown["Number"]) == ["+16045550111", "+16045550122"]
     assert at.button(key="ch_bl_remove").disabled
-    at.session_state["ch_bl_table_0"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    at.session_state["ch_bl_table"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
     at.run()
     at.button(key="ch_bl_remove").click().run()
     assert [s.value for s in at.success] == ["1 number removed from the block list."]
-    assert len(at.dataframe(key="ch_bl_table_1").value) == 1
+    assert len(at.dataframe(key="ch_bl_table").value) == 1
     st.cache_resource.clear()
     store = Store(db)
     left = store.execute("SELECT count(*) FROM block_entry WHERE owner = ?", [BASIC]).fetchone()

@@ -12,8 +12,6 @@ from pathlib import Path
 import pytest
 
 PAGES = Path(__file__).resolve().parents[2] / "dashboards" / "app_pages"
-#: NOTE: issue 11 part A reworks the conference announcement's upload (item 12); its limit comes with that.
-LATER = {"conference.py"}
 
 
 def _uploaders() -> list[tuple[str, int, set[str]]]:
@@ -36,4 +34,4 @@ def test_every_upload_box_states_its_limit() -> None:
     boxes = _uploaders()
     assert len(boxes) >= 7  # voicemail, call handling, reminder, preferences, contact, fax (2), conference
     missing = [f"{name}:{line}" for name, line, kwargs in boxes if "max_upload_size" not in kwargs]
-    assert [m for m in missing if m.split(":")[0] not in LATER] == []
+    assert missing == []
