@@ -13,7 +13,7 @@ import numpy as np
 
 from fvkit.domain.numbers import digits
 from fvkit.media.mail import MailSettings
-from fvkit.sim.engine import Parties
+from fvkit.sim.placement import Parties
 from fvkit.sim.notify import notify
 from fvkit.sim.routing import Kind, Transfer
 from fvkit.sim.run import Router
@@ -98,7 +98,7 @@ def place_call(
         dst=np.asarray([callee or dst_digits]),
         outside_name=np.asarray([outside_name], dtype=object),
     )
-    rows = r.write(store, start, d, who, seed, int(start[0]), live=True)
+    rows = r.write(store, start, d, who, seed, int(start[0]), live=True, keep_all=True)
     if mail is not None:
         notify(store, rows, now, mail)
     cdr = rows["cdr"]

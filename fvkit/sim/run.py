@@ -11,11 +11,12 @@ import pyarrow as pa
 
 from fvkit.sim import org as org_gen
 from fvkit.sim.compiled import PathTable
-from fvkit.sim.engine import LineState, Parties, Targets, hours_for, place, route_batch, targets
+from fvkit.sim.engine import LineState, route_batch
+from fvkit.sim.placement import Parties, Targets, attend, offices, office_shares, place, targets
 from fvkit.sim.expand import HEARD_SHARE, expand
 from fvkit.sim.people import build_people
 from fvkit.sim.settings import Settings, load_settings
-from fvkit.sim.traffic import Draws, Mix, arrivals, draw, to_micros
+from fvkit.sim.traffic import Draws, Mix, arrivals_by_zone, draw, to_micros
 from fvkit.store import Store
 from fvkit.store.org import MESSAGE_COUNTER, get_state, has_organisation, organisation, save_organisation, set_state
 
@@ -74,19 +75,26 @@ def simulate(
     totals = dict.fromkeys(CALL_TABLES, 0)
     calls = 0
     calls_per_day = opts.calls_per_user_day * len(settings.users)
+    shares = office_shares(settings, router.tg)
+    zone_names, zone_idx = offices(settings, router.tg)
+    # each call's office, as an index into `shares`; each user's, likewise
+    user_home = np.asarray(
+        [[z for z, _ in shares].index(zone_names[k]) for k in zone_idx[: len(settings.users)].tolist()], dtype=np.int8
+    )
     done = 0.0
     while done < opts.days - 1e-9:
         span = min(opts.chunk_days, opts.days - done)
         chunk_start = start + timedelta(days=done)
-        times = arrivals(rng, chunk_start, span, settings.time_zone, calls_per_day, opts.flat)
+        times, home = arrivals_by_zone(rng, chunk_start, span, shares, calls_per_day, opts.flat)
         progress(f"routing {len(times):,} calls from {chunk_start:%Y-%m-%d}", done / opts.days)
         if len(times):
-            d = draw(rng, len(times), len(settings.users), len(router.pool), opts.mix)
+            d = draw(rng, len(times), len(settings.users), len(router.pool), opts.mix, home, user_home)
             who = place(settings, router.tg, d, opts.mix, rng, router.pool, router.pool_names)
+            attend(settings, router.tg, times, d, who, rng)
             rows = router.write(store, times, d, who, seed, to_micros(chunk_start + timedelta(days=span)))
             for name in CALL_TABLES:
                 totals[name] += rows[name].num_rows if name in rows else 0
-            calls += len(times)
+            calls += rows["cdr"].filter(rows["cdr"].column("is_primary")).num_rows
         done += span
     progress("done", 1.0)
     return Summary(
@@ -126,17 +134,29 @@ class Router:
         # NOTE: 3 in 10 outside callers withhold their name
         pool_names = np.asarray([people.name(i) if i % 10 < 7 else "" for i in range(len(pool))], dtype=object)
         names = {p.number: p.name for p in settings.org.parties.values()}
-        return cls(settings, tg, pool, pool_names, names, state=LineState([], [0] * len(tg.numbers)))
+        return cls(settings, tg, pool, pool_names, names, state=LineState([], [0] * len(tg.numbers), [0] * len(tg.numbers)))
 
     def write(
-        self, store: Store, times: np.ndarray, d: Draws, who: Parties, seed: int, until_us: int, *, live: bool = False
+        self,
+        store: Store,
+        times: np.ndarray,
+        d: Draws,
+        who: Parties,
+        seed: int,
+        until_us: int,
+        *,
+        live: bool = False,
+        keep_all: bool = False,
     ) -> dict[str, pa.Table]:
         """Route a batch of calls, write their rows in one transaction, and return them.
 
-        `live` calls happen now: nobody has heard their voicemails yet.
+        `live` calls happen now: nobody has heard their voicemails yet. Calls whose caller is
+        already on a call are not placed (SIM-7), unless `keep_all` (a call dialled by hand).
         """
-        hours = hours_for(self.settings, int(times[0]), (int(times[-1]) - int(times[0])) / 86_400e6 + 1)
-        routed = route_batch(self.settings, self.tg, self.table, self.memo, self.state, times, d, who, hours)
+        routed = route_batch(
+            self.settings, self.tg, self.table, self.memo, self.state, times, d, who, keep_all=keep_all
+        )
+        n_calls = len(routed.start)
         # NOTE: the counters are read inside the writing transaction, so a forward that takes
         # the next message id at the same moment (live mode) cannot be handed the same one.
         with store.transaction():  # this thread's writes below all run inside it
@@ -155,7 +175,7 @@ class Router:
             )
             last_media = int(rows.pop("_next_media_id").column("id")[0].as_py())
             until = max(until_us, get_state(store, "simulated_until", 0))
-            _write(store, rows, first_seq + len(times), last_media, until)
+            _write(store, rows, first_seq + n_calls, last_media, until)
         return rows
 
 
