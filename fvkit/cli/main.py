@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 import time
@@ -52,7 +53,12 @@ def main() -> None:
 )
 @click.option("--days", default=30.0, show_default=True, help="Days of traffic to add.")
 @click.option("--extensions", default=200, show_default=True, help="Extensions of a new organisation.")
-@click.option("--trunk-lines", default=23, show_default=True, help="Lines of the trunk (SIM-4).")
+@click.option(
+    "--trunk-lines",
+    type=int,
+    default=None,
+    help="Lines of the trunk (SIM-4). Default: Erlang B sizing for ~1% blocking in the busy hour.",
+)
 @click.option("--password", default=None, help="Portal password for every generated user (demos, tests).")
 @click.option("--calls-per-user-day", default=8.0, show_default=True, help="Weekday calls per user.")
 def simulate_cmd(
@@ -61,7 +67,7 @@ def simulate_cmd(
     start: datetime | None,
     days: float,
     extensions: int,
-    trunk_lines: int,
+    trunk_lines: int | None,
     password: str | None,
     calls_per_user_day: float,
 ) -> None:
@@ -101,7 +107,7 @@ def simulate_cmd(
     store.close()
     elapsed = time.perf_counter() - begun
     if summary.organisation_created:
-        click.echo(f"organisation created: {extensions} extensions, {trunk_lines} trunk lines (seed {seed})")
+        click.echo(f"organisation created: {extensions} extensions, {summary.trunk_lines} trunk lines (seed {seed})")
     click.echo(
         f"calls: {summary.calls:,}  flow events: {summary.flow_events:,}  voicemails: {summary.voicemails:,}  "
         f"faxes: {summary.faxes:,}  recordings: {summary.recordings:,}  seconds: {elapsed:.1f}"
@@ -213,6 +219,7 @@ def _register() -> None:
 
     for module in (contacts, calls, cdr, lake):
         main.add_command(module.group)
+    main.add_command(importlib.import_module("fvkit.cli.realism").command)  # issue 9: fvkit realism
 
 
 _register()

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from fvkit.domain.handling import Action
 from fvkit.domain.org import Privilege
 from fvkit.sim.compiled import PathTable
 from fvkit.sim.placement import Clocks, Parties, Targets, clocks, offices, place, targets
@@ -23,7 +24,7 @@ from fvkit.sim.traffic import Draws
 
 __all__ = ["LineState", "Parties", "Routed", "Targets", "place", "route_batch", "targets"]
 
-_DYNAMIC_BITS = 9  # congested, busy, full, blocked, operator busy, colleague busy, member (3)
+_DYNAMIC_BITS = 10  # congested, busy, full, blocked, operator busy, colleague busy, operator full, member (3)
 
 
 @dataclass(slots=True)
@@ -61,6 +62,7 @@ class Facts:
     usual_colleague: np.ndarray  # the department colleague a user transfers to, -1 none
     operator: int  # party index of the operator, -1 none
     is_aa: np.ndarray
+    reaches_operator: list[bool]  # an auto attendant, or a user whose rules send callers to one
 
 
 def _facts(settings: Settings, tg: Targets) -> Facts:
@@ -96,6 +98,11 @@ def _facts(settings: Settings, tg: Targets) -> Facts:
         usual_colleague=np.asarray([tg.index.get(settings.org.transfer_to.get(n, ""), -1) for n in tg.numbers]),
         operator=tg.index.get(settings.org.operator, -1),
         is_aa=np.asarray([parties[n].kind == "Auto attendant" for n in tg.numbers]),
+        reaches_operator=[
+            parties[n].kind == "Auto attendant"
+            or bool(h and any(r.action is Action.AUTO_ATTENDANT for rs in h.rules.values() for r in rs))
+            for n, h in zip(tg.numbers, handling, strict=True)
+        ],
     )
 
 
@@ -239,7 +246,7 @@ def _timeline(
     b2.extend([0] * (len(b1) - len(b2)))
     members, can_ring, blocks = f.members, f.can_ring, f.blocks
     operator = f.operator
-    is_aa = f.is_aa.tolist()
+    to_operator = f.reaches_operator
     pid = np.zeros(n, dtype=np.int64)
     keep = np.ones(n, dtype=bool)
     party_index = tg.index
@@ -272,10 +279,11 @@ def _timeline(
         if pt >= 0 and not congested:
             on = (b1[pt] > t) + (b2[pt] > t)
             dyn |= (on >= 1) << 1 | (on >= 2) << 2 | (s in blocks[pt]) << 3
-            if is_aa[pt] and operator >= 0:
-                dyn |= (b1[operator] > t or b2[operator] > t) << 4
             if col >= 0:
                 dyn |= (b1[col] > t or b2[col] > t) << 5
+            if operator >= 0 and (to_operator[pt] or (col >= 0 and to_operator[col])):
+                on_op = (b1[operator] > t) + (b2[operator] > t)
+                dyn |= (on_op >= 1) << 4 | (on_op >= 2) << 6
             group = members[pt]
             if group:
                 member = -1
@@ -285,7 +293,7 @@ def _timeline(
                     if can_ring[m] and b1[m] <= t and b2[m] <= t:
                         member = (first + k) % len(group)
                         break
-                dyn |= (member + 1) << 6
+                dyn |= (member + 1) << 7
         key = (key0 << _DYNAMIC_BITS) | dyn
         path_id = memo.get(key)
         if path_id is None:
@@ -342,7 +350,8 @@ def _situation(key: int, settings: Settings, tg: Targets, facts: Facts) -> Situa
         abandons=bool(f["abandons"]),
         operator_busy=bool(dyn >> 4 & 1),
         operator_answers=bool(f["answers"]),
-        group_member=(dyn >> 6) - 1,
+        group_member=(dyn >> 7) - 1,
+        operator_full=bool(dyn >> 6 & 1),
         colleague=tg.numbers[f["colleague"] - 1] if f["colleague"] else "",
         colleague_busy=bool(dyn >> 5 & 1),
         colleague_answers=bool(f["col_answers"]),

@@ -63,6 +63,11 @@ class Generated:
     operator: str
 
 
+def user_count(extensions: int) -> int:
+    """Return how many of `extensions` are users (the rest: fax, groups, auto attendants, a bridge)."""
+    return extensions - max(1, extensions // 50) * 2 - max(1, extensions // 100) - 1
+
+
 def generate(
     seed: int,
     extensions: int,
@@ -79,7 +84,7 @@ def generate(
     n_fax = max(1, extensions // 50)
     n_group = max(1, extensions // 50)
     n_aa = max(1, extensions // 100)
-    n_user = extensions - n_fax - n_group - n_aa - 1
+    n_user = user_count(extensions)
     person = rng.permutation(len(people.first))[:n_user].tolist()
     domain = "example.com"
 

@@ -81,7 +81,8 @@ class Situation:
     # SIM-7: the state of the other people a call may reach, decided by the engine's timeline
     waiting_full: bool = False  # the callee already holds a call-waiting call: a third is busy
     abandons: bool = False  # the caller hangs up in the auto attendant menu
-    operator_busy: bool = False
+    operator_busy: bool = False  # the operator is on a call (call waiting may still ring them)
+    operator_full: bool = False  # the operator is on a call and holds another
     operator_answers: bool = True
     group_member: int = 0  # which ring group member picks up (-1: nobody is free)
     colleague: str = ""  # transfer target ('' the callee's usual colleague)
@@ -433,7 +434,7 @@ def _handed_to(s: Situation, h: Handling) -> Situation:
         callee=h.number,
         blocked=False,
         busy=s.operator_busy,
-        waiting_full=s.operator_busy,
+        waiting_full=s.operator_full,
         answers=s.operator_answers,
         quick_active=quick,
     )

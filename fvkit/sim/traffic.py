@@ -32,7 +32,7 @@ class Mix:
     record: float = 0.08  # of answered calls by users with the personal recording privilege
     fax_in: float = 0.04  # of incoming calls, to a fax extension
     fax_out: float = 0.01  # of outgoing calls
-    to_main_number: float = 0.2  # of incoming calls, to the auto attendant's number
+    to_main_number: float = 0.12  # of incoming calls, to the auto attendant's number
     to_group: float = 0.04  # of internal calls
     to_conference: float = 0.02  # of internal calls
     blocked_caller: float = 0.01  # of incoming calls, from a number someone blocked
@@ -185,7 +185,7 @@ def draw(
     same = internal & (callee == caller)
     callee[same] = (callee[same] + 1) % n_users
     outside = rng.choice(n_pool, size=n, p=_outside_weights(n_pool)).astype(np.int64)
-    outside = np.where(kind == Kind.PEER, 0, outside)
+    outside = np.where(kind == Kind.PEER, rng.integers(0, 100, size=n), outside)  # peers: 85xx extensions
     incoming = kind == Kind.INCOMING
     if incoming.any():
         # an outside number calls a few fixed people of one office (SIM-8 relationships)
