@@ -13,8 +13,8 @@ import numpy as np
 
 from fvkit.domain.numbers import digits
 from fvkit.media.mail import MailSettings
-from fvkit.sim.placement import Parties
 from fvkit.sim.notify import notify
+from fvkit.sim.placement import Parties
 from fvkit.sim.routing import Kind, Transfer
 from fvkit.sim.run import Router
 from fvkit.sim.traffic import Mix, draw, to_micros

@@ -19,8 +19,8 @@ from fvkit.domain.calls import ExtensionStatus
 from fvkit.media.mail import MailSettings
 from fvkit.sim.compiled import PathTable
 from fvkit.sim.engine import LineState
-from fvkit.sim.placement import attend, place, targets
 from fvkit.sim.notify import notify
+from fvkit.sim.placement import attend, place, targets
 from fvkit.sim.reminders import fire_due_reminders
 from fvkit.sim.run import Router
 from fvkit.sim.settings import load_settings

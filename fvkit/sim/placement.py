@@ -190,4 +190,3 @@ def attend(
         col = np.maximum(d.colleague, 0)
         col_here = presence(c.weekday[zone_idx[col], rows], c.hour[zone_idx[col], rows])
         d.colleague_answers = d.colleague_answers & (rng.random(n) < col_here)
-

@@ -14,9 +14,9 @@ from fvkit.sim import org as org_gen
 from fvkit.sim.behaviour import WEEKDAY_PROFILE
 from fvkit.sim.compiled import PathTable
 from fvkit.sim.engine import LineState, route_batch
-from fvkit.sim.placement import Parties, Targets, attend, offices, office_shares, place, targets
 from fvkit.sim.expand import HEARD_SHARE, expand
 from fvkit.sim.people import build_people
+from fvkit.sim.placement import Parties, Targets, attend, office_shares, offices, place, targets
 from fvkit.sim.settings import Settings, load_settings
 from fvkit.sim.traffic import KIND_SHARES, Draws, Mix, arrivals_by_zone, draw, to_micros
 from fvkit.store import Store
@@ -60,7 +60,7 @@ def simulate(
     *,
     seed: int = 1,
     extensions: int = 200,
-    trunk_lines: int | None = None,
+    trunk_lines: int | None = 23,
     password: str | None = None,
     options: Options | None = None,
     progress: Callable[[str, float], None] = lambda _msg, _frac: None,
@@ -68,8 +68,8 @@ def simulate(
     """Build the organisation if the store has none, then add `options.days` of traffic from `start`.
 
     `start` is naive UTC. Same seed and start give identical tables. A new organisation's
-    trunk has `trunk_lines` lines, by default as many as Erlang B asks for the expected busy
-    hour to block about 1% of outside calls (`default_trunk_lines`).
+    trunk has `trunk_lines` lines; None sizes it as Erlang B asks for the expected busy hour
+    to block about 1% of outside calls (`default_trunk_lines`), as `fvkit simulate` does.
     """
     opts = options or Options()
     if trunk_lines is None:
@@ -157,7 +157,8 @@ class Router:
         # NOTE: 3 in 10 outside callers withhold their name
         pool_names = np.asarray([people.name(i) if i % 10 < 7 else "" for i in range(len(pool))], dtype=object)
         names = {p.number: p.name for p in settings.org.parties.values()}
-        return cls(settings, tg, pool, pool_names, names, state=LineState([], [0] * len(tg.numbers), [0] * len(tg.numbers)))
+        idle = [0] * len(tg.numbers)
+        return cls(settings, tg, pool, pool_names, names, state=LineState([], idle, list(idle)))
 
     def write(
         self,

@@ -76,10 +76,12 @@ def test_lines_for_is_the_fewest_lines_meeting_the_target(erlangs: float, target
         assert erlang_b(lines - 1, erlangs) > target
 
 
-# A small organisation (8 users) with a flat arrival rate round the clock; the rate is
-# chosen so the trunk blocks 10-15% of external calls, over ~40k external calls.
+# An organisation of 94 users with a flat arrival rate round the clock; the rate is chosen
+# so the trunk blocks 10-15% of external calls, over ~40k external calls. With busy people
+# (SIM-7) a caller already on a call places no other, so the load is spread over enough
+# users that few are busy.
 #: trunk lines, calls per user per day, days, seed
-ERLANG_RUNS = [(3, 166.0, 45.0, 31), (5, 365.0, 20.0, 32), (8, 664.0, 11.0, 33)]
+ERLANG_RUNS = [(3, 166.0 * 8 / 94, 45.0, 31), (5, 365.0 * 8 / 94, 20.0, 32), (8, 664.0 * 8 / 94, 11.0, 33)]
 
 _EXTERNAL = "direction IN ('Outgoing', 'Incoming')"
 _CONGESTED = (
@@ -96,7 +98,7 @@ def test_simulated_blocking_follows_erlang_b(lines: int, per_user_day: float, da
         store,
         START,
         seed=seed,
-        extensions=12,
+        extensions=100,
         trunk_lines=lines,
         options=Options(days=days, calls_per_user_day=per_user_day, flat=True),
     )
