@@ -57,7 +57,7 @@ def main() -> None:
     "--trunk-lines",
     type=int,
     default=None,
-    help="Lines of the trunk (SIM-4). Default: Erlang B sizing for ~1% blocking in the busy hour.",
+    help="Lines of the trunk (SIM-4). Default: sized by Erlang B so the busy hour blocks 0.5-2% of outside calls.",
 )
 @click.option("--password", default=None, help="Portal password for every generated user (demos, tests).")
 @click.option("--calls-per-user-day", default=8.0, show_default=True, help="Weekday calls per user.")

@@ -172,7 +172,33 @@ PARAMETERS: tuple[Parameter, ...] = (
     ),
 )
 
-RATE: dict[str, float] = {p.name: p.value for p in PARAMETERS}
+#: How generated users set up their phones (ORG-1, HD-1..8 as data): drawn once per user.
+SETTINGS: tuple[Parameter, ...] = tuple(
+    Parameter(name, value, ASSUMPTION, published, use)
+    for name, value, published, use in (
+        (
+            "block_list_used",
+            0.25,
+            "a minority keep a personal block list",
+            "users with the privilege who block numbers",
+        ),
+        ("twinning_on", 0.35, "mobile twinning is an opt-in", "users with the privilege who twin a mobile"),
+        ("out_of_office", 0.05, "about one in twenty is away on a given day", "users in Out of office quick mode"),
+        ("away", 0.02, "a few step away", "users in Away quick mode"),
+        ("dnd_on", 0.05, "DND is left on by a few", "users with Do not disturb on"),
+        ("forward_on", 0.06, "call forward to a mobile is occasional", "users with the privilege who forward"),
+        ("call_waiting_on", 0.70, "call waiting is on by default on most phones", "users with call waiting on"),
+        ("phone_connected", 0.96, "a few desk phones are unplugged", "users whose phone is registered"),
+        ("guide_p27_rules", 0.08, "guide p.27 example process", "users with announcement then auto attendant"),
+        ("follow_me_on_no_answer", 0.12, "follow me on no answer", "users with the privilege who use follow me"),
+        ("after_hours_forward", 0.05, "after-hours forward to a mobile", "users with the privilege who do so"),
+        ("blocked_announcement", 0.10, "blocked callers hear a message", "users who play one to blocked callers"),
+        ("missed_call_email", 0.30, "missed-call emails are opt-in", "users who get missed-call emails"),
+        ("vm_operator", 0.20, "voicemail 0-out to the operator", "users whose voicemail offers the operator"),
+    )
+)
+
+RATE: dict[str, float] = {p.name: p.value for p in (*PARAMETERS, *SETTINGS)}
 
 #: Where each office is: its staff keep this zone's hours (SIM-8 local office hours).
 OFFICE_TIME_ZONES: dict[str, str] = {
@@ -226,5 +252,5 @@ def table_rows() -> list[dict[str, object]]:
     """Return the parameter table as rows, for notebooks and the realism report."""
     return [
         {"name": p.name, "value": p.value, "source": p.source, "published": p.published, "use": p.use}
-        for p in PARAMETERS
+        for p in (*PARAMETERS, *SETTINGS)
     ]

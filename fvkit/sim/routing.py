@@ -325,8 +325,9 @@ def _after_answer(b: PathBuilder, s: Situation, org: RoutingOrg, n: str) -> Path
             after = replace(after, transfer=Transfer.NONE, recorder="", blocked=False, quick_active=False)
             after = replace(after, talk_left=0.7, waiting_full=s.colleague_busy)
             path = _extension(b, after, org, h)
-            if path.disposition is Disposition.ANSWERED:
-                path.disposition = Disposition.TRANSFERRED_BLIND
+            if path.disposition is not Disposition.VOICEMAIL:
+                # the call was answered and passed on: it stays a transferred call
+                path.disposition, path.destination = Disposition.TRANSFERRED_BLIND, colleague
             return path
         disposition = Disposition.TRANSFERRED_BLIND
     else:
@@ -360,7 +361,8 @@ def _voicemail(b: PathBuilder, s: Situation, box: str, no_message: Disposition) 
     b.wait(const=GREETING_S)
     if not s.leaves_message:
         b.wait(const=NO_MESSAGE_S)
-        b.path.answer = None  # the caller hung up on the greeting: nothing was billed
+        if not b.path.occupies:  # the caller hung up on the greeting: nothing was billed
+            b.path.answer = None
         return b.finish(no_message, f"no message left to voicemail account {box}@system <{box}>")
     b.answered()
     b.emit(f"record voicemail message for account {box}@system <{box}>")

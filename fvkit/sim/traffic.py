@@ -156,17 +156,22 @@ def draw(
     mix: Mix,
     home: np.ndarray | None = None,
     user_home: np.ndarray | None = None,
+    quiet: int = -1,
 ) -> Draws:
     """Return the random part of n calls; routing targets are resolved by the engine.
 
     `home` is each call's office and `user_home` each user's: callers and called users come
-    from the call's office (internal calls reach another office one time in five).
+    from the call's office (internal calls reach another office one time in five). The user
+    `quiet` (the operator) places and receives few calls of their own.
     """
     kind = rng.choice(np.arange(4, dtype=np.int8), size=n, p=KIND_SHARES)
     internal_like = (kind == Kind.INTERNAL) | (kind == Kind.OUTGOING)
     # a few heavy users place many calls: Zipf-like activity over users
     weights = 1.0 / np.arange(1, n_users + 1) ** 0.6
     weights = rng.permutation(weights / weights.sum())
+    if 0 <= quiet < n_users:  # the operator mostly answers: they place the fewest calls
+        weights[quiet] = weights.min() / 4
+        weights /= weights.sum()
     home = np.zeros(n, dtype=np.int8) if home is None else home
     user_home = np.zeros(n_users, dtype=np.int8) if user_home is None else user_home
     local = np.empty((2, n), dtype=np.int32)  # users of the call's office, by activity: caller, callee

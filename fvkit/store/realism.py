@@ -10,11 +10,17 @@ from __future__ import annotations
 from fvkit.store.db import Store
 
 ANSWERED = "('Answered', 'Transferred - Blind', 'Transferred - Attended')"
-_TALKED = f"""
+#: (owner, call) pairs where the owner talked: placed an answered call, or was answered by PJSIP
+TALKED = f"""
+    WITH picked_up AS (
+        SELECT DISTINCT linkedid, replace(description, 'call answered by PJSIP/', '') AS owner
+        FROM flow_event WHERE description LIKE 'call answered by PJSIP/%'
+    )
     SELECT h.owner, h.linkedid, h.answer, h."end"
     FROM call_history h JOIN extension e ON e.number = h.owner AND e.ext_type = 'User'
-    WHERE h.call_type = 'Voice' AND h.answer IS NOT NULL AND h.disposition IN {ANSWERED}
-      AND (h.placed OR h.destination = h.owner OR h.disposition LIKE 'Transferred%')
+    LEFT JOIN picked_up p ON p.linkedid = h.linkedid AND p.owner = h.owner
+    WHERE h.call_type = 'Voice' AND h.answer IS NOT NULL
+      AND ((h.placed AND h.disposition IN {ANSWERED}) OR p.owner IS NOT NULL)
 """
 
 
@@ -46,7 +52,7 @@ def over_limit_owners(store: Store) -> float | None:
     return _value(
         store,
         f"""
-        WITH talked AS ({_TALKED}),
+        WITH talked AS ({TALKED}),
         edges AS (
             SELECT owner, answer AS t, 1 AS step FROM talked
             UNION ALL SELECT owner, "end" AS t, -1 AS step FROM talked
@@ -68,7 +74,7 @@ def held_second_calls(store: Store) -> float | None:
     return _value(
         store,
         f"""
-        WITH talked AS ({_TALKED})
+        WITH talked AS ({TALKED})
         SELECT count(*) FROM talked a JOIN talked b
           ON a.owner = b.owner AND a.linkedid < b.linkedid AND a.answer < b."end" AND b.answer < a."end"
         """,

@@ -161,9 +161,7 @@ def test_route_attended_transfer_nobody_answers_is_noanswer() -> None:
 
 @pytest.mark.req("SIM-7")
 def test_route_blind_transfer_to_a_busy_colleague_takes_the_colleagues_busy_handling() -> None:
-    path = route(
-        _incoming(transfer=Transfer.BLIND, colleague=NORA, colleague_busy=True, leaves_message=True), _org()
-    )
+    path = route(_incoming(transfer=Transfer.BLIND, colleague=NORA, colleague_busy=True, leaves_message=True), _org())
     assert path.texts()[5:] == [
         f"blind transfer to extension:{NORA} by user:<{JULIET}>",
         f"dial local number:{NORA}, device:PJSIP/{NORA}",
