@@ -308,7 +308,7 @@ def _twin_number(s: Situation, h: Handling) -> str:
 
 def _after_answer(b: PathBuilder, s: Situation, org: RoutingOrg, n: str) -> Path:
     colleague = s.colleague or org.transfer_to.get(n, "")
-    if s.transfer is Transfer.NONE or not colleague or colleague not in org.parties:
+    if s.transfer is Transfer.NONE or colleague in ("", n) or colleague not in org.parties:
         _talk(b, s)
         return b.finish(Disposition.ANSWERED, "call completed, status: ANSWER")
     b.wait(talk=0.3)
@@ -320,7 +320,8 @@ def _after_answer(b: PathBuilder, s: Situation, org: RoutingOrg, n: str) -> Path
         b.emit(f"blind transfer to extension:{colleague} by user:<{n}>")
         if not takes and h is not None:
             # the colleague's own call handling takes the call (busy, no answer, DND ...)
-            b.path.owners = (*b.path.owners, colleague)
+            if colleague not in b.path.owners:
+                b.path.owners = (*b.path.owners, colleague)
             after = replace(s, callee=colleague, busy=s.colleague_busy, answers=s.colleague_answers)
             after = replace(after, transfer=Transfer.NONE, recorder="", blocked=False, quick_active=False)
             after = replace(after, talk_left=0.7, waiting_full=s.colleague_busy)
