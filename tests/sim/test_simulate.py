@@ -326,19 +326,21 @@ def test_weekdays_are_busier_than_weekends(store: Store) -> None:
 @pytest.mark.slow
 @pytest.mark.req("SIM-2")
 def test_business_hours_are_busier_than_the_night(store: Store) -> None:
-    # the Pacific offices' staff, in their own (the organisation's) hours (SIM-8 local office hours)
+    # calls the Pacific offices' staff place, in their own (the organisation's) hours (SIM-8
+    # local office hours); colleagues in Toronto may call them at 05:00 Pacific
     local = "timezone('America/Los_Angeles', h.start AT TIME ZONE 'UTC')"
     per_hour = dict(
         store.execute(
             f"""
             SELECT hour({local}) AS hr, count(*) FROM call_history h
             JOIN extensions e ON e.number = h.owner AND e.location IN ('Sunnyvale', 'Burnaby')
-            WHERE isodow({local}) <= 5 GROUP BY hr
+            WHERE h.placed AND isodow({local}) <= 5 GROUP BY hr
             """
         ).fetchall()
     )
     business = [per_hour.get(h, 0) for h in range(9, 17)]
-    night = [per_hour.get(h, 0) for h in range(0, 6)]
+    # NOTE: 00-05, before the 05:00 ramp; at ~100 calls a day, busy people place fewer calls at noon
+    night = [per_hour.get(h, 0) for h in range(0, 5)]
     assert min(business) > 10 * max(night)
     assert sum(business) > 0.6 * sum(per_hour.values())
 
