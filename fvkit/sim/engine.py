@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from fvkit.domain.calls import Disposition
 from fvkit.domain.handling import Action
 from fvkit.domain.org import Privilege
-from fvkit.sim.compiled import PathTable
+from fvkit.sim.compiled import DISPOSITIONS, PathTable
 from fvkit.sim.placement import Clocks, Parties, Targets, clocks, offices, place, targets
 from fvkit.sim.routing import Kind, Situation, Transfer, route
 from fvkit.sim.settings import Settings
@@ -24,6 +25,8 @@ from fvkit.sim.traffic import Draws
 
 __all__ = ["LineState", "Parties", "Routed", "Targets", "place", "route_batch", "targets"]
 
+#: dispositions of a call someone took: no follow-up
+TAKEN = (Disposition.ANSWERED, Disposition.TRANSFERRED_BLIND, Disposition.TRANSFERRED_ATTENDED)
 _DYNAMIC_BITS = 10  # congested, busy, full, blocked, operator busy, colleague busy, operator full, member (3)
 
 
@@ -184,15 +187,18 @@ def route_batch(
     who: Parties,
     *,
     keep_all: bool = False,
+    parent: np.ndarray | None = None,
 ) -> Routed:
     """Route every call of a batch in time order; extend `table` with new paths.
 
     A call whose caller is already on a call is not placed (SIM-7) and is left out of the
-    result, unless `keep_all` (a call a person dials now, in live mode).
+    result, unless `keep_all` (a call a person dials now, in live mode). A follow-up call
+    (`parent` >= 0, see `fvkit.sim.followups`) is placed only if its parent call was missed.
     """
     f = _facts(settings, tg)
     static, colleague = _static_keys(settings, tg, f, start, d, who.party)
-    pid, keep = _timeline(settings, tg, table, memo, state, f, start, static, colleague, d, who, keep_all)
+    parents = np.full(len(start), -1, dtype=np.int64) if parent is None else parent
+    pid, keep = _timeline(settings, tg, table, memo, state, f, start, static, colleague, d, who, keep_all, parents)
     is_user_caller = (d.kind == Kind.INTERNAL) | (d.kind == Kind.OUTGOING)
     routed = Routed(
         start,
@@ -236,6 +242,7 @@ def _timeline(
     d: Draws,
     who: Parties,
     keep_all: bool,
+    parents: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The one sequential pass: trunk lines and who is on a call, call by call in time order."""
     n = len(start)
@@ -251,7 +258,9 @@ def _timeline(
     keep = np.ones(n, dtype=bool)
     party_index = tg.index
     caller = np.where((d.kind == Kind.INTERNAL) | (d.kind == Kind.OUTGOING), d.caller, -1)
-    for i, (t, key0, pt, s, trunk, who_calls, col, mu, ring, talk, msg) in enumerate(
+    taken = [DISPOSITIONS.index(x) for x in TAKEN]
+    disposition = table.disposition
+    for i, (t, key0, pt, s, trunk, who_calls, col, mu, par, ring, talk, msg) in enumerate(
         zip(
             start.tolist(),
             static.tolist(),
@@ -261,12 +270,16 @@ def _timeline(
             caller.tolist(),
             colleague.tolist(),
             d.member_u.tolist(),
+            parents.tolist(),
             d.ring.tolist(),
             d.talk.tolist(),
             d.message.tolist(),
             strict=True,
         )
     ):
+        if par >= 0 and (not keep[par] or disposition[pid[par]] in taken):
+            keep[i] = False  # a follow-up of a call that was answered (or never placed)
+            continue
         if who_calls >= 0 and (b1[who_calls] > t or b2[who_calls] > t) and not keep_all:
             keep[i] = False  # the caller is on a call: this call is never placed
             continue

@@ -36,6 +36,7 @@ def realism(store: Store) -> list[Statistic]:
     day = measure.answer_rate_by_local_hours(store, zones, 9, 17)
     night = measure.answer_rate_by_local_hours(store, zones, 20, 7)
     unanswered_transfers, colleagues = measure.transfer_stats(store)
+    after_missed, after_answered = measure.follow_up_shares(store)
     rows = [
         Statistic(
             "users on more answered calls at once than allowed (1, or 2 with call waiting)",
@@ -127,6 +128,20 @@ def realism(store: Store) -> list[Statistic]:
             80,
             measure.busiest_outside_caller_per_30_days(store),
             "behaviour contacts_per_caller: an outside number calls a few people, no single number dominates",
+        ),
+        Statistic(
+            "missed outside calls followed within 2 h by a redial or a call back",
+            0.30,
+            0.80,
+            after_missed,
+            "behaviour redial_after_missed + callback_after_missed (assumption)",
+        ),
+        Statistic(
+            "answered outside calls followed within 2 h by the same number",
+            0.0,
+            0.15,
+            after_answered,
+            "relationships: a number calls its few contacts now and then, not in bursts",
         ),
         Statistic(
             "median talk time of answered incoming calls (s)",

@@ -15,6 +15,7 @@ from fvkit.sim.behaviour import WEEKDAY_PROFILE
 from fvkit.sim.compiled import PathTable
 from fvkit.sim.engine import LineState, route_batch
 from fvkit.sim.expand import HEARD_SHARE, expand
+from fvkit.sim.followups import with_follow_ups
 from fvkit.sim.people import build_people
 from fvkit.sim.placement import Parties, Targets, attend, office_shares, offices, place, targets
 from fvkit.sim.settings import Settings, load_settings
@@ -108,7 +109,9 @@ def simulate(
             d = draw(rng, len(times), len(settings.users), len(router.pool), opts.mix, home, user_home, operator)
             who = place(settings, router.tg, d, opts.mix, rng, router.pool, router.pool_names)
             attend(settings, router.tg, times, d, who, rng)
-            rows = router.write(store, times, d, who, seed, to_micros(chunk_start + timedelta(days=span)))
+            until_us = to_micros(chunk_start + timedelta(days=span))
+            b = with_follow_ups(rng, settings, router.tg, times, d, who, len(router.pool), opts.mix, until_us)
+            rows = router.write(store, b.times, b.draws, b.who, seed, until_us, parent=b.parent)
             for name in CALL_TABLES:
                 totals[name] += rows[name].num_rows if name in rows else 0
             calls += rows["cdr"].filter(rows["cdr"].column("is_primary")).num_rows
@@ -178,6 +181,7 @@ class Router:
         *,
         live: bool = False,
         keep_all: bool = False,
+        parent: np.ndarray | None = None,
     ) -> dict[str, pa.Table]:
         """Route a batch of calls, write their rows in one transaction, and return them.
 
@@ -185,7 +189,7 @@ class Router:
         already on a call are not placed (SIM-7), unless `keep_all` (a call dialled by hand).
         """
         routed = route_batch(
-            self.settings, self.tg, self.table, self.memo, self.state, times, d, who, keep_all=keep_all
+            self.settings, self.tg, self.table, self.memo, self.state, times, d, who, keep_all=keep_all, parent=parent
         )
         n_calls = len(routed.start)
         # NOTE: the counters are read inside the writing transaction, so a forward that takes

@@ -265,3 +265,29 @@ def auto_attendant_abandon_rate(store: Store) -> float | None:
         FROM flow_event f WHERE f.description LIKE 'enter auto attendant:%'
         """,
     )
+
+
+def follow_up_shares(store: Store) -> tuple[float | None, float | None]:
+    """Return the share of outside calls followed within 2 hours by the same number calling
+    again or being called back: after a missed call, and after an answered one."""
+    row = store.execute(
+        f"""
+        WITH outside AS (
+            SELECT linkedid, src, start, disposition IN {ANSWERED} AS taken FROM calls
+            WHERE direction = 'Incoming' AND call_type = 'Voice' AND length(src) > 4
+        ),
+        followed AS (
+            SELECT o.taken, EXISTS (
+                SELECT 1 FROM calls c
+                WHERE c.start > o.start AND c.start <= o.start + INTERVAL 2 HOUR
+                  AND ((c.direction = 'Incoming' AND c.src = o.src) OR (c.direction = 'Outgoing' AND c.dst = o.src))
+            ) AS again
+            FROM outside o
+        )
+        SELECT avg(CASE WHEN again THEN 1.0 ELSE 0.0 END) FILTER (WHERE NOT taken),
+               avg(CASE WHEN again THEN 1.0 ELSE 0.0 END) FILTER (WHERE taken)
+        FROM followed
+        """
+    ).fetchone()
+    assert row is not None
+    return (None if row[0] is None else float(row[0]), None if row[1] is None else float(row[1]))
