@@ -37,7 +37,7 @@ def run() -> Iterator[tuple[Store, Summary]]:
         extensions=60,
         trunk_lines=TRUNK_LINES,
         password=PASSWORD,
-        options=Options(days=DAYS, calls_per_user_day=106),
+        options=Options(days=DAYS, calls_per_user_day=98),
     )
     yield store, summary
     store.close()
