@@ -44,11 +44,12 @@ def with_follow_ups(
     n_pool: int,
     mix: Mix,
     until_us: int,
+    enabled: bool = True,
 ) -> Batch:
-    """Return the batch with its possible follow-up calls merged in, in time order."""
+    """Return the batch with its possible follow-up calls merged in, in time order (none if not `enabled`)."""
     n = len(times)
     n_users = len(settings.users)
-    outside_caller = (d.kind == Kind.INCOMING) & ~d.fax & (who.party >= 0)
+    outside_caller = (d.kind == Kind.INCOMING) & ~d.fax & (who.party >= 0) & enabled
     u = rng.random(n)
     redial = outside_caller & (u < RATE["redial_after_missed"])
     # NOTE: one draw decides both, so a call has at most one follow-up

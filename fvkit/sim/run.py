@@ -57,7 +57,7 @@ class Options:
 
     days: float = 30.0
     calls_per_user_day: float = 8.0
-    flat: bool = False  # constant arrival rate round the clock (Erlang B checks)
+    flat: bool = False  # constant arrival rate round the clock, no follow-up calls (Erlang B checks)
     chunk_days: float = 7.0
     mix: Mix = field(default_factory=Mix)
 
@@ -112,7 +112,10 @@ def simulate(
             who = place(settings, router.tg, d, opts.mix, rng, router.pool, router.pool_names)
             attend(settings, router.tg, times, d, who, rng)
             until_us = to_micros(chunk_start + timedelta(days=span))
-            b = with_follow_ups(rng, settings, router.tg, times, d, who, len(router.pool), opts.mix, until_us)
+            # NOTE: flat traffic is the textbook check of Erlang B: Poisson calls, blocked calls
+            # cleared - so no redials there
+            redial = not opts.flat
+            b = with_follow_ups(rng, settings, router.tg, times, d, who, len(router.pool), opts.mix, until_us, redial)
             rows = router.write(store, b.times, b.draws, b.who, seed, until_us, parent=b.parent)
             for name in CALL_TABLES:
                 totals[name] += rows[name].num_rows if name in rows else 0

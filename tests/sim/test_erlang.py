@@ -120,7 +120,7 @@ def test_simulated_blocking_follows_erlang_b(lines: int, per_user_day: float, da
     )
     assert external >= 20_000
     assert 0.05 <= measured <= 0.30
-    assert abs(measured - expected) <= 0.015
+    assert abs(measured - expected) <= 0.01  # within 1 percentage point (issue 9)
 
     # a blocked call fails at once, unanswered, on the trunk
     assert store.execute(
