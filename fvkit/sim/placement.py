@@ -175,7 +175,7 @@ def attend(
     to_party = party >= 0
     d.answers = np.where(to_party, d.answer_u < prob, d.answers)
     d.operator_answers = d.answers.copy()
-    # transfers go to varied colleagues of the same department (SIM-8)
+    # transfers go to varied colleagues of the same department, and office if possible (SIM-8)
     d.colleague = np.full(n, -1, dtype=np.int32)
     moved = np.flatnonzero(to_party & (party < n_users) & (d.transfer != Transfer.NONE))
     if len(moved):
@@ -185,6 +185,8 @@ def attend(
         pick = d.member_u[moved]
         for j, i in enumerate(moved.tolist()):
             mates = [m for m in team[settings.departments.get(settings.users[party[i]], "")] if m != party[i]]
+            # a colleague in the same office when there is one
+            mates = [m for m in mates if zone_idx[m] == zone_idx[party[i]]] or mates
             if mates:
                 d.colleague[i] = mates[int(pick[j] * len(mates))]
         col = np.maximum(d.colleague, 0)
