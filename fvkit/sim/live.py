@@ -28,6 +28,7 @@ class Behaviour:
     answers: bool | None = None
     leaves_message: bool | None = None
     talk_seconds: float | None = None
+    abandons: bool | None = None  # the caller hangs up in an auto attendant's menu
 
 
 class CannotDial(ValueError):
@@ -79,6 +80,8 @@ def place_call(
     d.transfer[:], d.remote_busy[:] = Transfer.NONE, False
     if b.answers is not None:
         d.answers[:] = b.answers
+    if b.abandons is not None:
+        d.abandons[:] = b.abandons
     if b.leaves_message is not None:
         d.leaves_message[:] = b.leaves_message
     if b.talk_seconds is not None:

@@ -100,7 +100,6 @@ def simulate(
     user_home = np.asarray(
         [[z for z, _ in shares].index(zone_names[k]) for k in zone_idx[: len(settings.users)].tolist()], dtype=np.int8
     )
-    operator = router.tg.index.get(settings.org.operator, -1)
     done = 0.0
     while done < opts.days - 1e-9:
         span = min(opts.chunk_days, opts.days - done)
@@ -108,7 +107,7 @@ def simulate(
         times, home = arrivals_by_zone(rng, chunk_start, span, shares, calls_per_day, opts.flat)
         progress(f"routing {len(times):,} calls from {chunk_start:%Y-%m-%d}", done / opts.days)
         if len(times):
-            d = draw(rng, len(times), len(settings.users), len(router.pool), opts.mix, home, user_home, operator)
+            d = draw(rng, len(times), len(settings.users), len(router.pool), opts.mix, home, user_home)
             who = place(settings, router.tg, d, opts.mix, rng, router.pool, router.pool_names)
             attend(settings, router.tg, times, d, who, rng)
             until_us = to_micros(chunk_start + timedelta(days=span))

@@ -162,15 +162,15 @@ def draw(
 
     `home` is each call's office and `user_home` each user's: callers and called users come
     from the call's office (internal calls reach another office one time in five). The user
-    `quiet` (the operator) places and receives few calls of their own.
+    `quiet` (the operator) places and receives no more calls of their own than a median user.
     """
     kind = rng.choice(np.arange(4, dtype=np.int8), size=n, p=KIND_SHARES)
     internal_like = (kind == Kind.INTERNAL) | (kind == Kind.OUTGOING)
     # a few heavy users place many calls: Zipf-like activity over users
     weights = 1.0 / np.arange(1, n_users + 1) ** 0.6
     weights = rng.permutation(weights / weights.sum())
-    if 0 <= quiet < n_users:  # the operator mostly answers: they place the fewest calls
-        weights[quiet] = weights.min() / 4
+    if 0 <= quiet < n_users:  # the operator answers the main number: no heavy caller besides
+        weights[quiet] = min(weights[quiet], float(np.median(weights)))
         weights /= weights.sum()
     home = np.zeros(n, dtype=np.int8) if home is None else home
     user_home = np.zeros(n_users, dtype=np.int8) if user_home is None else user_home
