@@ -151,7 +151,10 @@ def _static_keys(
     outgoing = kind == Kind.OUTGOING
     caller_rec = np.zeros(len(start), dtype=bool)
     caller_rec[outgoing] = can_rec[d.caller[outgoing]]
-    rec = d.records & np.where(outgoing, caller_rec, to_party & (p < n_users) & can_rec[p]) & ~d.fax
+    # the operator may record the main-number calls they take, like any call of their own
+    op_rec = f.operator >= 0 and bool(can_rec[f.operator])
+    callee_rec = to_party & (((p < n_users) & can_rec[p]) | (f.is_aa[p] & op_rec))
+    rec = d.records & np.where(outgoing, caller_rec, callee_rec) & ~d.fax
     values = {
         "kind": kind.astype(np.int64),
         "party": np.where(to_party, party + 1, 0),
@@ -342,6 +345,8 @@ def _situation(key: int, settings: Settings, tg: Targets, facts: Facts) -> Situa
     recorder = ""
     if f["rec"]:
         recorder = settings.users[f["caller"] - 1] if kind is Kind.OUTGOING else party
+        if party and settings.org.parties[party].kind == "Auto attendant":
+            recorder = settings.org.operator
     return Situation(
         kind=kind,
         callee=party,
