@@ -57,7 +57,8 @@ class Options:
 
     days: float = 30.0
     calls_per_user_day: float = 8.0
-    flat: bool = False  # constant arrival rate round the clock, no follow-up calls (Erlang B checks)
+    #: constant arrival rate round the clock, every call placed, no follow-ups (Erlang B checks)
+    flat: bool = False
     chunk_days: float = 7.0
     mix: Mix = field(default_factory=Mix)
 
@@ -112,10 +113,11 @@ def simulate(
             attend(settings, router.tg, times, d, who, rng)
             until_us = to_micros(chunk_start + timedelta(days=span))
             # NOTE: flat traffic is the textbook check of Erlang B: Poisson calls, blocked calls
-            # cleared - so no redials there
+            # cleared - so no redials there, and every generated call is placed (even by a busy
+            # caller), so trunks of any size are offered the very same calls
             redial = not opts.flat
             b = with_follow_ups(rng, settings, router.tg, times, d, who, len(router.pool), opts.mix, until_us, redial)
-            rows = router.write(store, b.times, b.draws, b.who, seed, until_us, parent=b.parent)
+            rows = router.write(store, b.times, b.draws, b.who, seed, until_us, parent=b.parent, keep_all=opts.flat)
             for name in CALL_TABLES:
                 totals[name] += rows[name].num_rows if name in rows else 0
             calls += rows["cdr"].filter(rows["cdr"].column("is_primary")).num_rows
