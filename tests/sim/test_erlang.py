@@ -77,9 +77,8 @@ def test_lines_for_is_the_fewest_lines_meeting_the_target(erlangs: float, target
 
 
 # An organisation of 94 users with a flat arrival rate round the clock; the rate is chosen
-# so the trunk blocks 10-15% of external calls, over ~40k external calls. With busy people
-# (SIM-7) a caller already on a call places no other, so the load is spread over enough
-# users that few are busy.
+# so the trunk blocks 10-15% of external calls, over ~40k external calls. Flat traffic is the
+# textbook loss system: every generated call is placed and blocked calls are not redialled.
 #: trunk lines, calls per user per day, days, seed
 ERLANG_RUNS = [(3, 166.0 * 8 / 94, 45.0, 31), (5, 365.0 * 8 / 94, 20.0, 32), (8, 664.0 * 8 / 94, 11.0, 33)]
 
