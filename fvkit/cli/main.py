@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from fvkit.cli import calls, cdr, contacts, lake, report
+from fvkit.cli import calls, cdr, contacts, lake, realism, report
 from fvkit.cli.options import db_option, inherited_db_option, open_store, opened
 from fvkit.media.mail import MailSettings, deliver
 from fvkit.portal.preferences import BadPreference, check_password, reset_password
@@ -39,7 +39,12 @@ def main() -> None:
 )
 @click.option("--days", default=30.0, show_default=True, help="Days of traffic to add.")
 @click.option("--extensions", default=200, show_default=True, help="Extensions of a new organisation.")
-@click.option("--trunk-lines", default=23, show_default=True, help="Lines of the trunk (SIM-4).")
+@click.option(
+    "--trunk-lines",
+    type=int,
+    default=None,
+    help="Lines of the trunk (SIM-4). Default: sized by Erlang B so the busy hour blocks 0.5-2% of outside calls.",
+)
 @click.option("--password", default=None, help="Portal password for every generated user (demos, tests).")
 @click.option("--calls-per-user-day", default=8.0, show_default=True, help="Weekday calls per user.")
 def simulate_cmd(
@@ -48,7 +53,7 @@ def simulate_cmd(
     start: datetime | None,
     days: float,
     extensions: int,
-    trunk_lines: int,
+    trunk_lines: int | None,
     password: str | None,
     calls_per_user_day: float,
 ) -> None:
@@ -82,7 +87,7 @@ def simulate_cmd(
     store.close()
     elapsed = time.perf_counter() - begun
     if summary.organisation_created:
-        click.echo(f"organisation created: {extensions} extensions, {trunk_lines} trunk lines (seed {seed})")
+        click.echo(f"organisation created: {extensions} extensions, {summary.trunk_lines} trunk lines (seed {seed})")
     click.echo(
         f"calls: {summary.calls:,}  flow events: {summary.flow_events:,}  voicemails: {summary.voicemails:,}  "
         f"faxes: {summary.faxes:,}  recordings: {summary.recordings:,}  seconds: {elapsed:.1f}"
@@ -226,5 +231,5 @@ def streamlit_command(address: str, port: int) -> list[str]:
     ]
 
 
-for _group in (contacts.group, calls.group, cdr.group, lake.group, report.group):
+for _group in (contacts.group, calls.group, cdr.group, lake.group, report.group, realism.command):
     main.add_command(_group)

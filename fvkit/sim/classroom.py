@@ -10,7 +10,7 @@ from fvkit.store import Store
 
 CLASS_PASSWORD = "fortivoice"  # noqa: S105 - every trainee signs in with it; a training database only
 CLASS_EXTENSIONS = 12  # 7101 is the first user and holds every privilege
-CLASS_DAYS = 3.0
+CLASS_DAYS = 7.0  # a full week: enough calls, voicemails and faxes for every lesson
 
 
 def build_classroom(

@@ -36,7 +36,7 @@ class PathTable:
     answer: list[tuple[float, float, float, float]] = field(default_factory=list)
     has_answer: list[bool] = field(default_factory=list)
     disposition: list[int] = field(default_factory=list)
-    occupies: list[int] = field(default_factory=list)  # party index, -1 none
+    occupies: list[tuple[int, ...]] = field(default_factory=list)  # party indexes of the users who talk
     step_first: list[int] = field(default_factory=list)
     step_count: list[int] = field(default_factory=list)
     # per step
@@ -53,7 +53,7 @@ class PathTable:
         self.answer.append(_coefs(path.answer))
         self.has_answer.append(path.answer is not None)
         self.disposition.append(_DISPOSITION_INDEX[path.disposition])
-        self.occupies.append(party_index.get(path.occupies, -1))
+        self.occupies.append(tuple(party_index[n] for n in path.occupies if n in party_index))
         self.step_first.append(len(self.step_at))
         self.step_count.append(len(path.steps))
         for step in path.steps:

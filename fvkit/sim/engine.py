@@ -1,43 +1,42 @@
-"""Route a batch of calls (SIM-3, SIM-4): one sequential pass for shared state, the rest vectorised."""
+"""Route a batch of calls (SIM-3, SIM-4, SIM-7): one sequential timeline for shared state, the rest vectorised.
+
+The timeline is the only sequential pass: trunk lines (SIM-4) and who is on a call (SIM-7).
+A person talks on one call at a time; with call waiting (PREF-6) a second call may ring
+while the first is held, never a third. Callers on a call place no other; ring groups pick
+a free member; the auto attendant's operator, transfer targets and callees are routed busy
+when they are on a call, each through their own call handling.
+"""
 
 from __future__ import annotations
 
 import heapq
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field
 
 import numpy as np
 
+from fvkit.domain.calls import Disposition
+from fvkit.domain.handling import Action
 from fvkit.domain.org import Privilege
-from fvkit.sim.compiled import PathTable
+from fvkit.sim.compiled import DISPOSITIONS, PathTable
+from fvkit.sim.placement import Clocks, Parties, Targets, clocks, offices, place, targets
 from fvkit.sim.routing import Kind, Situation, Transfer, route
 from fvkit.sim.settings import Settings
-from fvkit.sim.traffic import Draws, Mix, hour_table
+from fvkit.sim.traffic import Draws
 
-# bit layout of a call's static situation key
-_FIELDS = (
-    ("kind", 2),
-    ("party", 16),
-    ("mask", 5),
-    ("quick", 1),
-    ("pages", 4),
-    ("answers", 1),
-    ("leaves", 1),
-    ("fm", 2),
-    ("transfer", 2),
-    ("rec", 1),
-    ("rbusy", 1),
-    ("fax", 1),
-    ("caller", 16),
-)
+__all__ = ["LineState", "Parties", "Routed", "Targets", "place", "route_batch", "targets"]
+
+#: dispositions of a call someone took: no follow-up
+TAKEN = (Disposition.ANSWERED, Disposition.TRANSFERRED_BLIND, Disposition.TRANSFERRED_ATTENDED)
+_DYNAMIC_BITS = 10  # congested, busy, full, blocked, operator busy, colleague busy, operator full, member (3)
 
 
 @dataclass(slots=True)
 class LineState:
-    """What carries over from one batch to the next: busy trunk lines and extensions."""
+    """What carries over from one batch to the next: busy trunk lines and people on calls."""
 
     trunk_free_at: list[int]  # heap of end times (µs) of calls holding a line
-    busy_until: list[int]  # per party index
+    busy_until: list[int]  # per party index: end of the call they talk on
+    held_until: list[int] = field(default_factory=list)  # per party: end of a second, call-waiting call
 
 
 @dataclass(slots=True)
@@ -56,107 +55,128 @@ class Routed:
 
 
 @dataclass(frozen=True, slots=True)
-class Targets:
-    """The routable extensions, indexed: users first, then the others."""
+class Facts:
+    """Per-party facts the timeline needs, as arrays and lists indexed by party."""
 
-    numbers: tuple[str, ...]
-    index: dict[str, int]
+    fields: tuple[tuple[str, int], ...]
+    members: list[tuple[int, ...]]  # ring group members (party indexes), () for others
+    can_ring: list[bool]  # registered and not in DND: a ring group may reach them
+    blocks: list[frozenset[str]]
+    usual_colleague: np.ndarray  # the department colleague a user transfers to, -1 none
+    operator: int  # party index of the operator, -1 none
+    is_aa: np.ndarray
+    reaches_operator: list[bool]  # an auto attendant, or a user whose rules send callers to one
 
 
-def targets(settings: Settings) -> Targets:
-    """Index every extension a call can reach."""
-    others = [n for n in settings.org.parties if n not in set(settings.users)]
-    numbers = (*settings.users, *sorted(others))
-    return Targets(numbers, {n: i for i, n in enumerate(numbers)})
+def _facts(settings: Settings, tg: Targets) -> Facts:
+    handling = [settings.org.handling.get(num) for num in tg.numbers]
+    bits = max(1, (len(tg.numbers) + 1).bit_length())
+    fields = (
+        ("kind", 2),
+        ("party", bits),
+        ("mask", 5),
+        ("quick", 1),
+        ("pages", 4),
+        ("answers", 1),
+        ("leaves", 1),
+        ("fm", 2),
+        ("transfer", 2),
+        ("rec", 1),
+        ("rbusy", 1),
+        ("fax", 1),
+        ("caller", bits),
+        ("abandons", 1),
+        ("colleague", bits),
+        ("col_answers", 1),
+    )
+    if sum(b for _, b in fields) > 63:
+        raise ValueError(f"too many extensions to key a call's situation in 64 bits: {len(tg.numbers)}")
+    parties = settings.org.parties
+    members = [tuple(tg.index[m] for m in parties[num].members if m in tg.index) for num in tg.numbers]
+    return Facts(
+        fields=fields,
+        members=members,
+        can_ring=[bool(h is None or (h.registered and not h.dnd)) for h in handling],
+        blocks=[h.block_list if h else frozenset() for h in handling],
+        usual_colleague=np.asarray([tg.index.get(settings.org.transfer_to.get(n, ""), -1) for n in tg.numbers]),
+        operator=tg.index.get(settings.org.operator, -1),
+        is_aa=np.asarray([parties[n].kind == "Auto attendant" for n in tg.numbers]),
+        reaches_operator=[
+            parties[n].kind == "Auto attendant"
+            or bool(h and any(r.action is Action.AUTO_ATTENDANT for rs in h.rules.values() for r in rs))
+            for n, h in zip(tg.numbers, handling, strict=True)
+        ],
+    )
 
 
-def _schedule_mask(
-    settings: Settings, start: np.ndarray, first_hour_us: int, hours: tuple[np.ndarray, ...]
-) -> np.ndarray:
-    _, weekday, local_hour = hours
-    h = ((start - first_hour_us) // 3_600_000_000).clip(0, len(weekday) - 1)
-    wd = weekday[h]
-    minute = local_hour[h].astype(np.int32) * 60 + ((start // 60_000_000) % 60).astype(np.int32)
-    mask = np.zeros(len(start), dtype=np.int64)
+def _schedule_mask(settings: Settings, c: Clocks, zone: np.ndarray) -> np.ndarray:
+    """Return, per call, a bit per schedule active at the call's start in the zone given."""
+    rows = np.arange(c.weekday.shape[1])
+    wd = c.weekday[zone, rows]
+    minute = c.hour[zone, rows].astype(np.int32) * 60 + c.minute
+    mask = np.zeros(len(rows), dtype=np.int64)
     for bit, sched in enumerate(settings.schedules[:5]):
         inside = np.isin(wd, list(sched.weekdays)) & (minute >= sched.start_minute) & (minute < sched.end_minute)
         mask |= (inside != sched.inverted).astype(np.int64) << bit
     return mask
 
 
-def resolve(
-    settings: Settings,
-    tg: Targets,
-    d: Draws,
-    mix: Mix,
-    rng: np.random.Generator,
-    pool: tuple[str, ...],
+def _static_keys(
+    settings: Settings, tg: Targets, f: Facts, start: np.ndarray, d: Draws, party: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Return each call's target party index and outside-number index, after redirections."""
-    n = len(d.kind)
-    party = d.callee.astype(np.int64)  # users are the first indexes
-    u = rng.random(n)
-    internal = d.kind == Kind.INTERNAL
-    incoming = d.kind == Kind.INCOMING
-    if settings.groups:
-        to_group = internal & (u < mix.to_group)
-        party[to_group] = [tg.index[g] for g in rng.choice(settings.groups, int(to_group.sum()))]
-    to_conf = internal & (u >= mix.to_group) & (u < mix.to_group + mix.to_conference)
-    party[to_conf] = tg.index[settings.conference]
-    if settings.auto_attendants:
-        to_main = incoming & ~d.fax & (u < mix.to_main_number)
-        party[to_main] = tg.index[settings.auto_attendants[0]]
-    if settings.fax_extensions:
-        party[d.fax & incoming] = [
-            tg.index[f] for f in rng.choice(settings.fax_extensions, int((d.fax & incoming).sum()))
-        ]
-    party[d.kind == Kind.OUTGOING] = -1
-    outside = d.outside.copy()
-    # some callers are ones the callee has blocked (CT-10, HD-3)
-    pool_index = {num: i for i, num in enumerate(pool)}
-    block_lists = [sorted(settings.org.handling[u_].block_list) for u_ in settings.users]
-    pick = np.flatnonzero(incoming & (d.blocked_pick < mix.blocked_caller) & (party < len(settings.users)))
-    for i in pick.tolist():
-        numbers = block_lists[party[i]]
-        if numbers and numbers[0] in pool_index:
-            outside[i] = pool_index[numbers[int(d.blocked_pick[i] * 1e6) % len(numbers)]]
-    return party, outside
-
-
-@dataclass(slots=True)
-class Parties:
-    """Who each call of a batch is between."""
-
-    party: np.ndarray  # index into Targets.numbers of the extension reached, -1 for outgoing
-    outside: np.ndarray  # index into the outside-number pool, -1 when not from the pool
-    src: np.ndarray
-    dst: np.ndarray
-    outside_name: np.ndarray  # caller name an outside caller presents ('' if none)
-
-
-def place(
-    settings: Settings,
-    tg: Targets,
-    d: Draws,
-    mix: Mix,
-    rng: np.random.Generator,
-    pool: tuple[str, ...],
-    pool_names: np.ndarray,
-) -> Parties:
-    """Pick who the generated calls are between: targets, numbers and caller names."""
-    party, outside = resolve(settings, tg, d, mix, rng, pool)
-    user_arr = np.asarray(settings.users)
-    pool_arr = np.asarray(pool)
+    """Return each call's situation key from its draws, and its transfer colleague (-1 none)."""
+    n_users = len(settings.users)
     kind = d.kind
-    is_user_caller = (kind == Kind.INTERNAL) | (kind == Kind.OUTGOING)
-    src = np.where(is_user_caller, user_arr[np.maximum(d.caller, 0)], pool_arr[outside])
-    peer = kind == Kind.PEER
-    if peer.any():  # office peers call from their own 4-digit extensions
-        src[peer] = np.asarray([f"85{x:02d}" for x in (outside[peer] % 100).tolist()], dtype=src.dtype)
-    numbers_arr = np.asarray(tg.numbers)
-    dst = np.where(party >= 0, numbers_arr[np.maximum(party, 0)], pool_arr[outside])
-    names = np.where(is_user_caller | peer, "", pool_names[outside]).astype(object)
-    return Parties(party, outside, src, dst, names)
+    handling = [settings.org.handling.get(num) for num in tg.numbers]
+    uses_sched = np.array([bool(h and (h.rules or h.twinning.scheduled)) for h in handling]) | f.is_aa
+    has_fm = np.array([bool(h and h.follow_me) for h in handling])
+    quick_has = np.array([bool(h and h.quick_mode) for h in handling])
+    quick_exp = np.array(
+        [h.quick_mode.expires_us if h and h.quick_mode and h.quick_mode.expires_us else 2**62 for h in handling],
+        dtype=np.int64,
+    )
+    can_rec = np.array([Privilege.PERSONAL_RECORDING.value in settings.privileges.get(num, ()) for num in tg.numbers])
+    p = np.maximum(party, 0)
+    to_party = party >= 0
+    transfer = np.where(to_party & (p < n_users), d.transfer, Transfer.NONE)
+    colleague = np.where(d.colleague >= 0, d.colleague, f.usual_colleague[p])
+    transfer = np.where(colleague >= 0, transfer, Transfer.NONE)
+    colleague = np.where(transfer != Transfer.NONE, colleague, -1)
+    zones, zone_idx = offices(settings, tg)
+    c = clocks(zones, start)
+    needs_mask = uses_sched[p] | ((colleague >= 0) & uses_sched[np.maximum(colleague, 0)])
+    if f.operator >= 0:
+        needs_mask |= f.is_aa[p] & uses_sched[f.operator]
+    mask = np.where(to_party & needs_mask, _schedule_mask(settings, c, zone_idx[p]), 0)
+    outgoing = kind == Kind.OUTGOING
+    caller_rec = np.zeros(len(start), dtype=bool)
+    caller_rec[outgoing] = can_rec[d.caller[outgoing]]
+    # the operator may record the main-number calls they take, like any call of their own
+    op_rec = f.operator >= 0 and bool(can_rec[f.operator])
+    callee_rec = to_party & (((p < n_users) & can_rec[p]) | (f.is_aa[p] & op_rec))
+    rec = d.records & np.where(outgoing, caller_rec, callee_rec) & ~d.fax
+    values = {
+        "kind": kind.astype(np.int64),
+        "party": np.where(to_party, party + 1, 0),
+        "mask": mask,
+        "quick": to_party & quick_has[p] & (start < quick_exp[p]),
+        "pages": d.fax_pages,
+        "answers": d.answers,
+        "leaves": d.leaves_message,
+        "fm": np.where(to_party & has_fm[p], d.follow_me_answer + 1, 0),
+        "transfer": transfer,
+        "rec": rec,
+        "rbusy": d.remote_busy,
+        "fax": d.fax,
+        "caller": np.where(outgoing & rec, d.caller + 1, 0),
+        "abandons": d.abandons,
+        "colleague": colleague + 1,
+        "col_answers": d.colleague_answers,
+    }
+    static = np.zeros(len(start), dtype=np.int64)
+    for name, bits in f.fields:
+        static = (static << bits) | values[name].astype(np.int64)
+    return static, colleague
 
 
 def route_batch(
@@ -168,111 +188,156 @@ def route_batch(
     start: np.ndarray,
     d: Draws,
     who: Parties,
-    hours: tuple[np.ndarray, ...],
+    *,
+    keep_all: bool = False,
+    parent: np.ndarray | None = None,
 ) -> Routed:
-    """Route every call of a batch in time order; extend `table` with new paths."""
-    n = len(start)
-    party, src = who.party, who.src
-    n_users = len(settings.users)
-    kind = d.kind
-    is_user_caller = (kind == Kind.INTERNAL) | (kind == Kind.OUTGOING)
+    """Route every call of a batch in time order; extend `table` with new paths.
 
-    # per-party facts, as arrays indexed by party
-    handling = [settings.org.handling.get(num) for num in tg.numbers]
-    uses_sched = np.array([bool(h and (h.rules or h.twinning.scheduled)) for h in handling])
-    has_fm = np.array([bool(h and h.follow_me) for h in handling])
-    quick_has = np.array([bool(h and h.quick_mode) for h in handling])
-    quick_exp = np.array(
-        [h.quick_mode.expires_us if h and h.quick_mode and h.quick_mode.expires_us else 2**62 for h in handling],
-        dtype=np.int64,
+    A call whose caller is already on a call is not placed (SIM-7) and is left out of the
+    result, unless `keep_all` (a call a person dials now, in live mode). A follow-up call
+    (`parent` >= 0, see `fvkit.sim.followups`) is placed only if its parent call was missed.
+    """
+    f = _facts(settings, tg)
+    static, colleague = _static_keys(settings, tg, f, start, d, who.party)
+    parents = np.full(len(start), -1, dtype=np.int64) if parent is None else parent
+    pid, keep = _timeline(settings, tg, table, memo, state, f, start, static, colleague, d, who, keep_all, parents)
+    is_user_caller = (d.kind == Kind.INTERNAL) | (d.kind == Kind.OUTGOING)
+    routed = Routed(
+        start,
+        who.party,
+        np.where(is_user_caller, d.caller, -1),
+        who.outside_name,
+        who.src,
+        who.dst,
+        pid,
+        d,
+        np.stack([d.ring, d.talk, d.message], axis=1),
     )
-    can_rec = np.array([Privilege.PERSONAL_RECORDING.value in settings.privileges.get(num, ()) for num in tg.numbers])
-    transferable = np.array([num in settings.org.transfer_to for num in tg.numbers])
-    cw = [bool(h is None or h.call_waiting) for h in handling]
-    blocks = [h.block_list if h else frozenset() for h in handling]
+    return routed if keep.all() else _take(routed, np.flatnonzero(keep))
 
-    p = np.maximum(party, 0)
-    to_party = party >= 0
-    mask = np.where(to_party & uses_sched[p], _schedule_mask(settings, start, int(hours[0][0]), hours), 0)
-    quick = to_party & quick_has[p] & (start < quick_exp[p])
-    fm = np.where(to_party & has_fm[p], d.follow_me_answer + 1, 0)
-    transfer = np.where(to_party & transferable[p], d.transfer, Transfer.NONE)
-    outgoing = kind == Kind.OUTGOING
-    caller_rec = np.zeros(n, dtype=bool)
-    caller_rec[outgoing] = can_rec[d.caller[outgoing]]
-    rec = d.records & np.where(outgoing, caller_rec, to_party & (p < n_users) & can_rec[p])
-    rec &= ~d.fax
-    fields = {
-        "kind": kind.astype(np.int64),
-        "party": np.where(to_party, party + 1, 0),
-        "mask": mask,
-        "quick": quick,
-        "pages": d.fax_pages,
-        "answers": d.answers,
-        "leaves": d.leaves_message,
-        "fm": fm,
-        "transfer": transfer,
-        "rec": rec,
-        "rbusy": d.remote_busy,
-        "fax": d.fax,
-        "caller": np.where(outgoing & rec, d.caller + 1, 0),
-    }
-    static = np.zeros(n, dtype=np.int64)
-    for name, bits in _FIELDS:
-        static = (static << bits) | fields[name].astype(np.int64)
-    uses_trunk = (kind != Kind.INTERNAL).tolist()
-    v = np.stack([d.ring, d.talk, d.message], axis=1)
-    ends = table.end
-    occupies = table.occupies
-    lines = settings.lines
-    heap = state.trunk_free_at
-    busy_until = state.busy_until
-    pid = np.empty(n, dtype=np.int64)
+
+def _take(r: Routed, idx: np.ndarray) -> Routed:
+    """Return the routed calls at `idx` only."""
+    return Routed(
+        r.start[idx],
+        r.party[idx],
+        r.caller[idx],
+        r.outside_name[idx],
+        r.src[idx],
+        r.dst[idx],
+        r.pid[idx],
+        r.draws.take(idx),
+        r.vars[idx],
+    )
+
+
+def _timeline(
+    settings: Settings,
+    tg: Targets,
+    table: PathTable,
+    memo: dict[int, int],
+    state: LineState,
+    f: Facts,
+    start: np.ndarray,
+    static: np.ndarray,
+    colleague: np.ndarray,
+    d: Draws,
+    who: Parties,
+    keep_all: bool,
+    parents: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The one sequential pass: trunk lines and who is on a call, call by call in time order."""
+    n = len(start)
+    ends, occupies = table.end, table.occupies
+    lines, heap = settings.lines, state.trunk_free_at
+    b1 = state.busy_until
+    b2 = state.held_until
+    b2.extend([0] * (len(b1) - len(b2)))
+    members, can_ring, blocks = f.members, f.can_ring, f.blocks
+    operator = f.operator
+    to_operator = f.reaches_operator
+    pid = np.zeros(n, dtype=np.int64)
+    keep = np.ones(n, dtype=bool)
     party_index = tg.index
-    for i, (t, key0, pt, s, trunk, ring, talk, msg) in enumerate(
+    caller = np.where((d.kind == Kind.INTERNAL) | (d.kind == Kind.OUTGOING), d.caller, -1)
+    taken = [DISPOSITIONS.index(x) for x in TAKEN]
+    disposition = table.disposition
+    for i, (t, key0, pt, s, trunk, who_calls, col, mu, par, ring, talk, msg) in enumerate(
         zip(
             start.tolist(),
             static.tolist(),
-            party.tolist(),
-            src.tolist(),
-            uses_trunk,
+            who.party.tolist(),
+            who.src.tolist(),
+            (d.kind != Kind.INTERNAL).tolist(),
+            caller.tolist(),
+            colleague.tolist(),
+            d.member_u.tolist(),
+            parents.tolist(),
             d.ring.tolist(),
             d.talk.tolist(),
             d.message.tolist(),
             strict=True,
         )
     ):
+        if par >= 0 and (not keep[par] or disposition[pid[par]] in taken):
+            keep[i] = False  # a follow-up of a call that was answered (or never placed)
+            continue
+        if who_calls >= 0 and (b1[who_calls] > t or b2[who_calls] > t) and not keep_all:
+            keep[i] = False  # the caller is on a call: this call is never placed
+            continue
         congested = 0
         if trunk:
             while heap and heap[0] <= t:
                 heapq.heappop(heap)
             congested = int(len(heap) >= lines)
-        busy = blocked = 0
-        if pt >= 0:
-            busy = int(not cw[pt] and busy_until[pt] > t)
-            blocked = int(s in blocks[pt])
-        key = (key0 << 3) | (blocked << 2) | (busy << 1) | congested
+        dyn = congested
+        if pt >= 0 and not congested:
+            on = (b1[pt] > t) + (b2[pt] > t)
+            dyn |= (on >= 1) << 1 | (on >= 2) << 2 | (s in blocks[pt]) << 3
+            if col >= 0:
+                dyn |= (b1[col] > t or b2[col] > t) << 5
+            if operator >= 0 and (to_operator[pt] or (col >= 0 and to_operator[col])):
+                on_op = (b1[operator] > t) + (b2[operator] > t)
+                dyn |= (on_op >= 1) << 4 | (on_op >= 2) << 6
+            group = members[pt]
+            if group:
+                member = -1
+                first = int(mu * len(group))
+                for k in range(len(group)):
+                    m = group[(first + k) % len(group)]
+                    if can_ring[m] and b1[m] <= t and b2[m] <= t:
+                        member = (first + k) % len(group)
+                        break
+                dyn |= (member + 1) << 7
+        key = (key0 << _DYNAMIC_BITS) | dyn
         path_id = memo.get(key)
         if path_id is None:
-            sit = _situation(key, settings, tg)
-            path_id = memo[key] = table.add(route(sit, settings.org), party_index)
+            path_id = memo[key] = table.add(route(_situation(key, settings, tg, f), settings.org), party_index)
         pid[i] = path_id
         e = ends[path_id]
         end = t + int((e[0] + e[1] * ring + e[2] * talk + e[3] * msg) * 1_000_000)
-        occ = occupies[path_id]
-        if occ >= 0 and end > busy_until[occ]:
-            busy_until[occ] = end
+        talkers = occupies[path_id]
+        if who_calls >= 0:
+            talkers = (who_calls, *talkers)
+        for p in talkers:
+            if b1[p] <= t:
+                b1[p] = end
+            elif b2[p] <= t:
+                b2[p] = end
+            else:  # NOTE: only a call dialled now in live mode (keep_all) gets here
+                b1[p] = max(b1[p], end)
         if trunk and not congested:
             heapq.heappush(heap, end)
-    return Routed(start, party, np.where(is_user_caller, d.caller, -1), who.outside_name, src, who.dst, pid, d, v)
+    return pid, keep
 
 
-def _situation(key: int, settings: Settings, tg: Targets) -> Situation:
+def _situation(key: int, settings: Settings, tg: Targets, facts: Facts) -> Situation:
     """Decode a key back into the situation it stands for."""
-    congested, busy, blocked = key & 1, (key >> 1) & 1, (key >> 2) & 1
-    key >>= 3
+    dyn = key & ((1 << _DYNAMIC_BITS) - 1)
+    key >>= _DYNAMIC_BITS
     f: dict[str, int] = {}
-    for name, bits in reversed(_FIELDS):
+    for name, bits in reversed(facts.fields):
         f[name] = key & ((1 << bits) - 1)
         key >>= bits
     party = tg.numbers[f["party"] - 1] if f["party"] else ""
@@ -280,13 +345,15 @@ def _situation(key: int, settings: Settings, tg: Targets) -> Situation:
     recorder = ""
     if f["rec"]:
         recorder = settings.users[f["caller"] - 1] if kind is Kind.OUTGOING else party
+        if party and settings.org.parties[party].kind == "Auto attendant":
+            recorder = settings.org.operator
     return Situation(
         kind=kind,
         callee=party,
         trunk=settings.trunk,
         schedules=frozenset(s.name for bit, s in enumerate(settings.schedules[:5]) if f["mask"] >> bit & 1),
-        blocked=bool(blocked),
-        busy=bool(busy),
+        blocked=bool(dyn >> 3 & 1),
+        busy=bool(dyn >> 1 & 1),
         quick_active=bool(f["quick"]),
         fax=bool(f["fax"]),
         fax_pages=f["pages"],
@@ -296,11 +363,14 @@ def _situation(key: int, settings: Settings, tg: Targets) -> Situation:
         transfer=Transfer(f["transfer"]),
         recorder=recorder,
         remote_busy=bool(f["rbusy"]),
-        congested=bool(congested),
+        congested=bool(dyn & 1),
+        waiting_full=bool(dyn >> 2 & 1),
+        abandons=bool(f["abandons"]),
+        operator_busy=bool(dyn >> 4 & 1),
+        operator_answers=bool(f["answers"]),
+        group_member=(dyn >> 7) - 1,
+        operator_full=bool(dyn >> 6 & 1),
+        colleague=tg.numbers[f["colleague"] - 1] if f["colleague"] else "",
+        colleague_busy=bool(dyn >> 5 & 1),
+        colleague_answers=bool(f["col_answers"]),
     )
-
-
-def hours_for(settings: Settings, start_us: int, days: float) -> tuple[np.ndarray, ...]:
-    """Return the hour table (UTC start µs, local weekday, local hour) covering a period."""
-    first = datetime(1970, 1, 1) + timedelta(microseconds=start_us)
-    return hour_table(first, int(days * 24) + 2, settings.time_zone)

@@ -13,8 +13,8 @@ import numpy as np
 
 from fvkit.domain.numbers import digits
 from fvkit.media.mail import MailSettings
-from fvkit.sim.engine import Parties
 from fvkit.sim.notify import notify
+from fvkit.sim.placement import Parties
 from fvkit.sim.routing import Kind, Transfer
 from fvkit.sim.run import Router
 from fvkit.sim.traffic import Mix, draw, to_micros
@@ -28,6 +28,7 @@ class Behaviour:
     answers: bool | None = None
     leaves_message: bool | None = None
     talk_seconds: float | None = None
+    abandons: bool | None = None  # the caller hangs up in an auto attendant's menu
 
 
 class CannotDial(ValueError):
@@ -79,6 +80,8 @@ def place_call(
     d.transfer[:], d.remote_busy[:] = Transfer.NONE, False
     if b.answers is not None:
         d.answers[:] = b.answers
+    if b.abandons is not None:
+        d.abandons[:] = b.abandons
     if b.leaves_message is not None:
         d.leaves_message[:] = b.leaves_message
     if b.talk_seconds is not None:
@@ -98,7 +101,7 @@ def place_call(
         dst=np.asarray([callee or dst_digits]),
         outside_name=np.asarray([outside_name], dtype=object),
     )
-    rows = r.write(store, start, d, who, seed, int(start[0]), live=True)
+    rows = r.write(store, start, d, who, seed, int(start[0]), live=True, keep_all=True)
     if mail is not None:
         notify(store, rows, now, mail)
     cdr = rows["cdr"]

@@ -18,8 +18,9 @@ import pyarrow as pa
 from fvkit.domain.calls import ExtensionStatus
 from fvkit.media.mail import MailSettings
 from fvkit.sim.compiled import PathTable
-from fvkit.sim.engine import LineState, place, targets
+from fvkit.sim.engine import LineState
 from fvkit.sim.notify import notify
+from fvkit.sim.placement import attend, place, targets
 from fvkit.sim.reminders import fire_due_reminders
 from fvkit.sim.run import Router
 from fvkit.sim.settings import load_settings
@@ -85,6 +86,7 @@ class LiveTraffic:
             mix = Mix()
             d = draw(self.rng, len(times), len(settings.users), len(self.router.pool), mix)
             who = place(settings, self.router.tg, d, mix, self.rng, self.router.pool, self.router.pool_names)
+            attend(settings, self.router.tg, times, d, who, self.rng)
             rows = self.router.write(self.store, times, d, who, self.seed, t1, live=True)
             cdr = rows["cdr"]
             calls = tuple(cdr.filter(cdr.column("is_primary")).column("uniqueid").to_pylist())

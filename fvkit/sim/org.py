@@ -52,6 +52,7 @@ PRIVILEGE_ODDS: dict[Privilege, float] = {
     Privilege.SCHEDULED_GREETING: 0.3,
     Privilege.MATCH_PERSONAL_CONTACT: 0.5,
 }
+DOMAIN = "example.com"
 FIRST_USER = 7101  # guide p.13: "Juliet Higgins 7101"
 CONFERENCE_BRIDGE = "7500"  # guide p.38: "Please dial ext 7500 to attend this conference"
 
@@ -63,6 +64,11 @@ class Generated:
     tables: dict[str, pa.Table]
     people: People
     operator: str
+
+
+def user_count(extensions: int) -> int:
+    """Return how many of `extensions` are users (the rest: fax, groups, auto attendants, a bridge)."""
+    return extensions - max(1, extensions // 50) * 2 - max(1, extensions // 100) - 1
 
 
 def generate(
@@ -81,17 +87,39 @@ def generate(
     n_fax = max(1, extensions // 50)
     n_group = max(1, extensions // 50)
     n_aa = max(1, extensions // 100)
-    n_user = extensions - n_fax - n_group - n_aa - 1
+    n_user = user_count(extensions)
     person = rng.permutation(len(people.first))[:n_user].tolist()
-    domain = "example.com"
 
-    ext_rows: list[dict[str, Any]] = []
     users = [str(FIRST_USER + i) for i in range(n_user)]
+    dids = people.numbers[-extensions - 10 :]  # DIDs drawn from the tail, callers from the head
+    ext_rows = _user_rows(rng, people, users, person, dids, DOMAIN)
+    specials = _specials(n_user, n_fax, n_group, n_aa, dids)
+    ext_rows += [_special_row(number, name, kind, did) for number, name, kind, did in specials]
+    progress("hashing passwords and PINs")
+    hashed = _secrets(rng, users, password)
+    for row, (pw, pin, code, hint) in zip(ext_rows, hashed, strict=False):
+        row.update(password_hash=pw, vm_pin_hash=pin, personal_code_hash=code, vm_pin_hint=hint)
+    for row in ext_rows[n_user:]:
+        row.update(password_hash=None, vm_pin_hash=None, personal_code_hash=None, vm_pin_hint="")
+
+    tables: dict[str, pa.Table] = {"extension": pa.Table.from_pylist(ext_rows)}
+    tables.update(_admin_tables(rng, people, seed, start, users, ext_rows, specials, trunk_lines, extensions))
+    tables.update(personal(rng, people, users, ext_rows, start))
+    tables.update(devices(rng, users, ext_rows, start))
+    tables["voicemail_share"] = _voicemail_shares(users, ext_rows, specials)
+    return Generated(tables, people, operator=users[0])
+
+
+def _user_rows(
+    rng: np.random.Generator, people: People, users: list[str], person: list[int], dids: tuple[str, ...], domain: str
+) -> list[dict[str, Any]]:
+    """Return the extension rows of the users: names, department, office, level, privileges."""
+    ext_rows: list[dict[str, Any]] = []
+    n_user = len(users)
     levels = rng.choice(list(AccessLevel), size=n_user, p=[0.15, 0.6, 0.25]).tolist()
     depts = rng.choice(DEPARTMENTS, size=n_user).tolist()
     locs = rng.choice(LOCATIONS, size=n_user).tolist()
     odds = rng.random((n_user, len(PRIVILEGE_ODDS)))
-    dids = people.numbers[-extensions - 10 :]  # DIDs drawn from the tail, callers from the head
     for i, number in enumerate(users):
         first, last = people.first[person[i]], people.last[person[i]]
         privs = [p.value for j, (p, odd) in enumerate(PRIVILEGE_ODDS.items()) if odds[i, j] < odd]
@@ -111,6 +139,13 @@ def generate(
                 "did": dids[i],
             }
         )
+    return ext_rows
+
+
+def _specials(
+    n_user: int, n_fax: int, n_group: int, n_aa: int, dids: tuple[str, ...]
+) -> list[tuple[str, str, ExtensionType, str]]:
+    """Return the extensions that are not users: fax, ring groups, auto attendants, the bridge."""
     specials: list[tuple[str, str, ExtensionType, str]] = []
     specials += [(str(7801 + i), f"Fax {i + 1}", ExtensionType.FAX, dids[n_user + i]) for i in range(n_fax)]
     specials += [(str(6001 + i), f"{DEPARTMENTS[i % 7]} group", ExtensionType.GROUP, "") for i in range(n_group)]
@@ -125,35 +160,44 @@ def generate(
     ]
     specials.append((CONFERENCE_BRIDGE, "Conference", ExtensionType.CONFERENCE, ""))
     main_number = dids[-1]
-    for number, name, kind, did in specials:
-        ext_rows.append(
-            {
-                "number": number,
-                "display_name": name,
-                "ext_type": kind.value,
-                "department": "",
-                "location": LOCATIONS[0],
-                "email": "",
-                "access_level": AccessLevel.BASIC.value,
-                "auth_type": AuthType.LOCAL.value,
-                "privileges": [],
-                "did": main_number if number == "7000" else did,
-            }
-        )
-    progress("hashing passwords and PINs")
-    hashed = _secrets(rng, users, password)
-    for row, (pw, pin, code, hint) in zip(ext_rows, hashed, strict=False):
-        row.update(password_hash=pw, vm_pin_hash=pin, personal_code_hash=code, vm_pin_hint=hint)
-    for row in ext_rows[n_user:]:
-        row.update(password_hash=None, vm_pin_hash=None, personal_code_hash=None, vm_pin_hint="")
+    return [(n, name, kind, main_number if n == "7000" else did) for n, name, kind, did in specials]
 
-    tables: dict[str, pa.Table] = {"extension": pa.Table.from_pylist(ext_rows)}
+
+def _special_row(number: str, name: str, kind: ExtensionType, did: str) -> dict[str, Any]:
+    """Return the extension row of an extension that is not a user."""
+    return {
+        "number": number,
+        "display_name": name,
+        "ext_type": kind.value,
+        "department": "",
+        "location": LOCATIONS[0],
+        "email": "",
+        "access_level": AccessLevel.BASIC.value,
+        "auth_type": AuthType.LOCAL.value,
+        "privileges": [],
+        "did": did,
+    }
+
+
+def _admin_tables(
+    rng: np.random.Generator,
+    people: People,
+    seed: int,
+    start: datetime,
+    users: list[str],
+    ext_rows: list[dict[str, Any]],
+    specials: list[tuple[str, str, ExtensionType, str]],
+    trunk_lines: int,
+    extensions: int,
+) -> dict[str, pa.Table]:
+    """Return the organisation-wide tables: organisation, schedules, trunk, auto attendants, ..."""
+    tables: dict[str, pa.Table] = {}
     tables["organisation"] = pa.Table.from_pylist(
         [
             {
                 "id": 1,
                 "name": people.companies[0],
-                "domain": domain,
+                "domain": DOMAIN,
                 "cloud_id": f"{rng.integers(100, 1000)}{rng.integers(100, 1000)}{rng.integers(1000, 10000)}",
                 "time_zone": DEFAULT_TIME_ZONE,
                 "access_number": CONFERENCE_BRIDGE,
@@ -232,10 +276,7 @@ def generate(
         [{"code": f"*0{i}", "number": people.numbers[i], "label": people.companies[i]} for i in range(1, 6)]
     )
     tables["park_slot"] = pa.Table.from_pylist([{"slot": str(7600 + i), "label": f"Park {i}"} for i in range(1, 6)])
-    tables.update(personal(rng, people, users, ext_rows, start))
-    tables.update(devices(rng, users, ext_rows, start))
-    tables["voicemail_share"] = _voicemail_shares(users, ext_rows, specials)
-    return Generated(tables, people, operator=users[0])
+    return tables
 
 
 def _voicemail_shares(

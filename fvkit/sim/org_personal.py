@@ -26,6 +26,7 @@ from fvkit.domain.prefs import (
     VoicemailName,
     VoicemailNotification,
 )
+from fvkit.sim.behaviour import RATE as ODDS
 from fvkit.sim.people import People
 
 
@@ -78,7 +79,7 @@ def personal(
                         "contact_id": contact_id,
                     }
                 )
-        if Privilege.BLOCK_LIST.value in privs and r[0] < 0.25:
+        if Privilege.BLOCK_LIST.value in privs and r[0] < ODDS["block_list_used"]:
             for _ in range(int(rng.integers(1, 4))):
                 p = int(rng.integers(0, 300))  # blocked numbers are among the frequent callers
                 block_id += 1
@@ -93,29 +94,33 @@ def personal(
                 )
         mobile = people.numbers[2000 + i]
         forwarding = Privilege.CALL_FORWARDING.value in privs
-        twinning = Privilege.TWINNING.value in privs and r[1] < 0.35
+        twinning = Privilege.TWINNING.value in privs and r[1] < ODDS["twinning_on"]
         quick_status, quick_expires = None, None
-        if r[2] < 0.05:
+        if r[2] < ODDS["out_of_office"]:
             quick_status = QuickStatus.OUT_OF_OFFICE.value
             quick_expires = start + timedelta(days=int(rng.integers(1, 10)), hours=9)
-        elif r[2] < 0.07:
+        elif r[2] < ODDS["out_of_office"] + ODDS["away"]:
             quick_status = QuickStatus.AWAY.value
         handling.append(
             {
                 "owner": number,
-                "dnd": bool(r[3] < 0.05),
-                "forward_to": mobile if forwarding and r[4] < 0.06 else "",
-                "call_waiting": bool(r[5] < 0.7),
+                "dnd": bool(r[3] < ODDS["dnd_on"]),
+                "forward_to": mobile if forwarding and r[4] < ODDS["forward_on"] else "",
+                "call_waiting": bool(r[5] < ODDS["call_waiting_on"]),
                 "ring_seconds": int(rng.choice([15, 20, 20, 25, 30])),
                 "twinning_mode": TwinningMode.SIMPLE.value if twinning else TwinningMode.DISABLED.value,
                 "twinning_status": TwinningStatus.ACTIVATED.value if twinning else TwinningStatus.DEACTIVATED.value,
                 "twinning_number": mobile if twinning else "",
                 "quick_status": quick_status,
                 "quick_expires": quick_expires,
-                "registered": bool(r[6] > 0.04),
+                "registered": bool(r[6] > 1 - ODDS["phone_connected"]),
             }
         )
-        if r[7] < 0.08:  # the guide's p.27 example: announcement, then auto attendant
+        if i == 0:  # NOTE: the operator is the receptionist: phone on, call waiting, no DND or forward
+            handling[-1].update(
+                dnd=False, forward_to="", call_waiting=True, registered=True, quick_status=None, quick_expires=None
+            )
+        if r[7] < ODDS["guide_p27_rules"] and i > 0:  # the guide's p.27 example: announcement, then auto attendant
             modes.append({"owner": number, "status": HandlingStatus.NORMAL.value})
             rules.append(
                 rule(
@@ -150,7 +155,7 @@ def personal(
                     "",
                 )
             )
-        if forwarding and r[8] < 0.12:  # no answer: follow me to mobile then home
+        if forwarding and r[8] < ODDS["follow_me_on_no_answer"]:  # no answer: follow me to mobile then home
             modes.append({"owner": number, "status": HandlingStatus.NO_ANSWER.value})
             rules.append(
                 rule(
@@ -182,7 +187,7 @@ def personal(
                 }
             )
         has_normal = any(m["owner"] == number and m["status"] == HandlingStatus.NORMAL.value for m in modes)
-        if forwarding and r[9] < 0.05 and not has_normal:  # after hours, forward to mobile
+        if forwarding and r[9] < ODDS["after_hours_forward"] and not has_normal:  # after hours, forward to mobile
             modes.append({"owner": number, "status": HandlingStatus.NORMAL.value})
             rules.append(
                 rule(
@@ -206,7 +211,7 @@ def personal(
                     "",
                 )
             )
-        if r[10] < 0.1:  # blocked callers hear an announcement instead of a plain reject
+        if r[10] < ODDS["blocked_announcement"]:  # blocked callers hear an announcement instead of a plain reject
             modes.append({"owner": number, "status": HandlingStatus.BLOCK_LIST.value})
             rules.append(
                 rule(
@@ -236,9 +241,9 @@ def personal(
                 "time_zone": DEFAULT_TIME_ZONE,
                 "picture_sha256": None,
                 "vm_notification": rng.choice(list(VoicemailNotification)).item(),
-                "missed_call_email": bool(r[11] < 0.3),
+                "missed_call_email": bool(r[11] < ODDS["missed_call_email"]),
                 "notify_emails": ext_rows[i]["email"],
-                "vm_operator": bool(r[12] < 0.2),
+                "vm_operator": bool(r[12] < ODDS["vm_operator"]),
                 "vm_name": VoicemailName.STANDARD.value,
                 "vm_name_sha256": None,
                 "greeting_type": GreetingType.STANDARD.value,

@@ -77,8 +77,8 @@ class Path:
     dstchannel: str = ""
     #: extensions (besides an internal caller) whose history shows the call
     owners: tuple[str, ...] = ()
-    #: the callee is busy with this call until it ends (no call waiting then)
-    occupies: str = ""
+    #: users who talk on this call: each is busy with it until it ends (SIM-7)
+    occupies: tuple[str, ...] = ()
     voicemail: VoicemailLeft | None = None
     recording: Recorded | None = None
 

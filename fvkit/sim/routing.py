@@ -34,7 +34,10 @@ REMOTE_NO_ANSWER_S = 30.0  # an outside number rings this long before we give up
 FAX_PAGE_S = 35.0
 FOLLOW_ME_ANSWER_S = 6.0
 TRANSFER_RING_S = 5.0
+TRANSFER_NO_ANSWER_S = 20.0  # a consultation rings this long before the user gives up
 REJECT_S = 1.0
+AFTER_HOURS = "after_hour"  # the schedule during which the main number plays the closed message
+CLOSED_ANNOUNCEMENT = "closed_default"
 
 
 class Kind(IntEnum):
@@ -75,6 +78,17 @@ class Situation:
     recorder: str = ""  # extension that records with *30 ('' none)
     remote_busy: bool = False  # the outside number is busy (outgoing)
     congested: bool = False  # every trunk line was busy (SIM-4)
+    # SIM-7: the state of the other people a call may reach, decided by the engine's timeline
+    waiting_full: bool = False  # the callee already holds a call-waiting call: a third is busy
+    abandons: bool = False  # the caller hangs up in the auto attendant menu
+    operator_busy: bool = False  # the operator is on a call (call waiting may still ring them)
+    operator_full: bool = False  # the operator is on a call and holds another
+    operator_answers: bool = True
+    group_member: int = 0  # which ring group member picks up (-1: nobody is free)
+    colleague: str = ""  # transfer target ('' the callee's usual colleague)
+    colleague_busy: bool = False
+    colleague_answers: bool = True
+    talk_left: float = 1.0  # share of the conversation still to come (after a transfer)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +131,13 @@ def route(s: Situation, org: RoutingOrg) -> Path:
     if s.fax:
         return _fax(b, s, party)
     if party.kind == "Auto attendant":
+        if AFTER_HOURS in s.schedules:  # SIM-8: the main number after hours plays the closed message
+            b.answered()
+            b.emit(f"play announcement:{CLOSED_ANNOUNCEMENT}")
+            b.wait(const=ANNOUNCEMENT_S)
+            b.path.lastapp, b.path.lastdata, b.path.destination = "Playback", CLOSED_ANNOUNCEMENT, party.number
+            b.path.owners = (party.number,)
+            return b.finish(Disposition.OTHER, "announcement finished, hangup")
         return _auto_attendant(b, s, org, org.auto_attendants.get(party.number, party.name))
     if party.kind == "Group":
         return _group(b, s, party)
@@ -161,12 +182,12 @@ def _outgoing(b: PathBuilder, s: Situation) -> Path:
 def _talk(b: PathBuilder, s: Situation) -> None:
     """Conversation, with the personal recording the recorder makes (REC-1)."""
     if s.recorder:
-        start, pause, resume = (b.now.plus(talk=f) for f in (0.1, 0.4, 0.55))
+        start, pause, resume = (b.now.plus(talk=f * s.talk_left) for f in (0.1, 0.4, 0.55))
         b.path.steps.append(Step(start, f"start personal recording (*30) for user:<{s.recorder}>"))
         b.path.steps.append(Step(pause, f"pause personal recording (*31) for user:<{s.recorder}>"))
         b.path.steps.append(Step(resume, f"resume personal recording (*30) for user:<{s.recorder}>"))
-        b.path.recording = Recorded(s.recorder, start, pause, resume, b.now.plus(talk=1))
-    b.wait(talk=1)
+        b.path.recording = Recorded(s.recorder, start, pause, resume, b.now.plus(talk=s.talk_left))
+    b.wait(talk=s.talk_left)
 
 
 def _extension(b: PathBuilder, s: Situation, org: RoutingOrg, h: Handling) -> Path:
@@ -185,7 +206,7 @@ def _extension(b: PathBuilder, s: Situation, org: RoutingOrg, h: Handling) -> Pa
         b.emit(f'dial local extension:PJSIP/{n}, callee id:"{h.display_name}" <{n}>')
         b.emit("call unsuccessful, status: CHANUNAVAIL")
         return _status(b, s, org, h, HandlingStatus.NOT_CONNECTED)
-    if s.busy and not h.call_waiting:
+    if s.busy and (not h.call_waiting or s.waiting_full):
         b.emit(f'dial local extension:PJSIP/{n}, callee id:"{h.display_name}" <{n}>')
         b.emit("call unsuccessful, status: BUSY")
         return _status(b, s, org, h, HandlingStatus.BUSY)
@@ -267,7 +288,7 @@ def _ring(b: PathBuilder, s: Situation, org: RoutingOrg, h: Handling) -> Path:
     if s.answers:
         b.wait(ring=1)
         b.answered()
-        b.path.occupies = n
+        b.path.occupies = (*b.path.occupies, n)
         b.emit(f"call answered by PJSIP/{n}")
         b.path.destination = n
         return _after_answer(b, s, org, n)
@@ -286,16 +307,40 @@ def _twin_number(s: Situation, h: Handling) -> str:
 
 
 def _after_answer(b: PathBuilder, s: Situation, org: RoutingOrg, n: str) -> Path:
-    if s.transfer is Transfer.NONE or n not in org.transfer_to:
+    colleague = s.colleague or org.transfer_to.get(n, "")
+    if s.transfer is Transfer.NONE or colleague in ("", n) or colleague not in org.parties:
         _talk(b, s)
         return b.finish(Disposition.ANSWERED, "call completed, status: ANSWER")
-    colleague = org.transfer_to[n]
     b.wait(talk=0.3)
+    h = org.handling.get(colleague)
+    # SIM-7: the colleague picks up only when free, present and able to ring
+    reachable = h is None or (h.registered and not h.dnd and not h.forward_to and not h.rules)
+    takes = reachable and s.colleague_answers and not s.colleague_busy
     if s.transfer is Transfer.BLIND:
         b.emit(f"blind transfer to extension:{colleague} by user:<{n}>")
+        if not takes and h is not None:
+            # the colleague's own call handling takes the call (busy, no answer, DND ...)
+            if colleague not in b.path.owners:
+                b.path.owners = (*b.path.owners, colleague)
+            after = replace(s, callee=colleague, busy=s.colleague_busy, answers=s.colleague_answers)
+            after = replace(after, transfer=Transfer.NONE, recorder="", blocked=False, quick_active=False)
+            after = replace(after, talk_left=0.7, waiting_full=s.colleague_busy)
+            path = _extension(b, after, org, h)
+            if path.disposition is not Disposition.VOICEMAIL:
+                # the call was answered and passed on: it stays a transferred call
+                path.disposition, path.destination = Disposition.TRANSFERRED_BLIND, colleague
+            return path
         disposition = Disposition.TRANSFERRED_BLIND
     else:
         b.emit(f"attended transfer to extension:{colleague} by user:<{n}>")
+        if not takes:
+            # the consultation fails: the user takes the held caller back (SIM-7 consultation leg)
+            b.wait(const=TRANSFER_RING_S if s.colleague_busy else TRANSFER_NO_ANSWER_S)
+            status = "BUSY" if s.colleague_busy or not reachable else "NOANSWER"
+            b.emit(f"consultation unsuccessful, status: {status}")
+            b.emit(f"call resumed by user:<{n}>")
+            _talk(b, replace(s, talk_left=0.7))
+            return b.finish(Disposition.ANSWERED, "call completed, status: ANSWER")
         b.wait(const=TRANSFER_RING_S)
         b.emit(f"consultation answered by PJSIP/{colleague}")
         disposition = Disposition.TRANSFERRED_ATTENDED
@@ -303,6 +348,7 @@ def _after_answer(b: PathBuilder, s: Situation, org: RoutingOrg, n: str) -> Path
     b.wait(const=TRANSFER_RING_S)
     b.emit(f"call answered by PJSIP/{colleague}")
     b.path.owners = (*b.path.owners, colleague)
+    b.path.occupies = (*b.path.occupies, colleague)
     b.path.destination = colleague
     b.path.dstchannel = f"PJSIP/{colleague}"
     b.wait(talk=0.7)
@@ -316,7 +362,8 @@ def _voicemail(b: PathBuilder, s: Situation, box: str, no_message: Disposition) 
     b.wait(const=GREETING_S)
     if not s.leaves_message:
         b.wait(const=NO_MESSAGE_S)
-        b.path.answer = None  # the caller hung up on the greeting: nothing was billed
+        if not b.path.occupies:  # the caller hung up on the greeting: nothing was billed
+            b.path.answer = None
         return b.finish(no_message, f"no message left to voicemail account {box}@system <{box}>")
     b.answered()
     b.emit(f"record voicemail message for account {box}@system <{box}>")
@@ -361,7 +408,7 @@ def _auto_attendant(b: PathBuilder, s: Situation, org: RoutingOrg, name: str) ->
     b.emit(f"enter auto attendant:{name}")
     b.path.lastapp, b.path.lastdata, b.path.destination = "BackGround", name, name
     b.wait(const=AUTO_ATTENDANT_S)
-    if not s.answers:
+    if s.abandons:
         return b.finish(Disposition.OTHER, "caller hung up in auto attendant")
     op = org.operator
     b.emit(f"auto attendant transfer to extension:{op}")
@@ -371,6 +418,7 @@ def _auto_attendant(b: PathBuilder, s: Situation, org: RoutingOrg, name: str) ->
     b.wait(ring=1)
     b.emit(f"call answered by PJSIP/{op}")
     b.path.owners = (*b.path.owners, op)
+    b.path.occupies = (*b.path.occupies, op)
     b.path.destination, b.path.dstchannel, b.path.lastapp = op, f"PJSIP/{op}", "Dial"
     b.path.lastdata = f"PJSIP/{op}"
     b.wait(talk=1)
@@ -378,26 +426,34 @@ def _auto_attendant(b: PathBuilder, s: Situation, org: RoutingOrg, name: str) ->
 
 
 def _handed_to(s: Situation, h: Handling) -> Situation:
-    """Return the situation of a call passed on to another user by the system.
+    """Return the situation of a call the auto attendant passes on to the operator.
 
-    NOTE: the state flags of `s` describe the first callee; for the new one only its
-    standing settings are known here (DND, registration, rules, a quick mode with no
-    expiry), not whether it is busy at that moment.
+    NOTE: the operator's busy state and answer come from the engine's timeline (SIM-7); of
+    the quick mode only one with no expiry is known here.
     """
     quick = h.quick_mode is not None and h.quick_mode.expires_us is None
-    return replace(s, callee=h.number, blocked=False, busy=False, quick_active=quick)
+    return replace(
+        s,
+        callee=h.number,
+        blocked=False,
+        busy=s.operator_busy,
+        waiting_full=s.operator_full,
+        answers=s.operator_answers,
+        quick_active=quick,
+    )
 
 
 def _group(b: PathBuilder, s: Situation, group: Party) -> Path:
     members = ",".join(group.members)
     b.emit(f"dial ring group:{group.number}, members:{members}")
     b.path.owners = (group.number,)
-    if s.answers and group.members:
-        who = group.members[0]
+    if s.answers and 0 <= s.group_member < len(group.members):
+        who = group.members[s.group_member]
         b.wait(ring=1)
         b.answered()
         b.emit(f"call answered by PJSIP/{who}")
         b.path.owners = (*b.path.owners, who)
+        b.path.occupies = (*b.path.occupies, who)
         b.path.destination, b.path.dstchannel = who, f"PJSIP/{who}"
         b.wait(talk=1)
         return b.finish(Disposition.ANSWERED, "call completed, status: ANSWER")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from fvkit.domain.handling import (
@@ -22,6 +22,7 @@ from fvkit.domain.handling import (
 )
 from fvkit.domain.numbers import digits
 from fvkit.domain.org import ExtensionType, Privilege
+from fvkit.sim.behaviour import OFFICE_TIME_ZONES
 from fvkit.sim.routing import Party, RoutingOrg
 from fvkit.store import Store
 from fvkit.store.org import organisation, read_table
@@ -54,6 +55,12 @@ class Settings:
     groups: tuple[str, ...]
     auto_attendants: tuple[str, ...]
     conference: str
+    #: each extension's time zone: a user keeps their office's hours, the rest the organisation's
+    zone_of: dict[str, str] = field(default_factory=dict)
+
+    def zones(self) -> tuple[str, ...]:
+        """Return the organisation's zone, then every other office zone, sorted."""
+        return (self.time_zone, *sorted(set(self.zone_of.values()) - {self.time_zone}))
 
 
 def _micros(t: datetime | None) -> int | None:
@@ -140,6 +147,7 @@ def load_settings(store: Store) -> Settings:
     def of(kind: ExtensionType) -> tuple[str, ...]:
         return tuple(e["number"] for e in exts if e["ext_type"] == kind.value)
 
+    zone = str(org_row["time_zone"])
     return Settings(
         org=RoutingOrg(parties, handling, str(org_row["operator"]), aas, transfer_to),
         time_zone=str(org_row["time_zone"]),
@@ -153,6 +161,13 @@ def load_settings(store: Store) -> Settings:
         groups=of(ExtensionType.GROUP),
         auto_attendants=of(ExtensionType.AUTO_ATTENDANT),
         conference=of(ExtensionType.CONFERENCE)[0],
+        # NOTE: the operator answers the main number, so keeps the organisation's hours
+        zone_of={
+            e["number"]: OFFICE_TIME_ZONES.get(e["location"], zone)
+            if e["ext_type"] == ExtensionType.USER.value and e["number"] != org_row["operator"]
+            else zone
+            for e in exts
+        },
     )
 
 

@@ -26,6 +26,9 @@ def _count(store: Store, user: User, view: HistoryFilter) -> int:
 
 
 def test_kpis_count_as_call_history_and_voicemail_count(seeded_store: Store) -> None:
+    # the seeded day need not hold a call 7101 missed: add one (nobody answers, no message)
+    missed = Behaviour(answers=False, leaves_message=False)
+    place_call(seeded_store, "7102", "7101", datetime(2026, 10, 5, 20), behaviour=missed)
     user = acting_as(seeded_store, "7101")
     k = analytics.kpis(seeded_store, user)
     assert k.calls == _count(seeded_store, user, HistoryFilter.ALL) > 10

@@ -93,8 +93,8 @@ def test_no_answer_rule_with_a_follow_me_profile_dials_its_numbers_in_order(seed
     ch.add_rule(
         seeded_store, me, HandlingStatus.NO_ANSWER, Rule("all_day", EVERYONE, Action.FOLLOW_ME, "cell then desk")
     )
-    # the seeded draw of call 0 has the second follow me number pick up; call 1 has nobody
-    disposition, flow = _call(seeded_store, "7102", seed=0, answers=False, leaves_message=True)
+    # the seeded draw of call 2 has the second follow me number pick up; call 0 has nobody
+    disposition, flow = _call(seeded_store, "7102", seed=2, answers=False, leaves_message=True)
     start = flow.index("process call handling state:<NOANSWER> for user:<7101>")
     assert flow[start - 1] == "call unsuccessful, status: NOANSWER"  # rang 7101 first
     assert (disposition, flow[start + 1 :]) == (
@@ -109,7 +109,7 @@ def test_no_answer_rule_with_a_follow_me_profile_dials_its_numbers_in_order(seed
         ],
     )
     # after the last number the No answer handling applies again: its system default (guide p.29)
-    disposition, flow = _call(seeded_store, "7102", seed=1, answers=False, leaves_message=True)
+    disposition, flow = _call(seeded_store, "7102", seed=0, answers=False, leaves_message=True)
     assert disposition == "Voicemail"
     assert flow[flow.index("dial follow me number:7103, ring duration:10s") :] == [
         "dial follow me number:7103, ring duration:10s",
@@ -159,7 +159,7 @@ def test_user_defined_rules_play_an_announcement_then_enter_the_auto_attendant(s
         HandlingStatus.NORMAL,
         Rule("all_day", EVERYONE, Action.AUTO_ATTENDANT, "auto_attendant_default"),
     )
-    disposition, flow = _call(seeded_store, "7102", answers=False)
+    disposition, flow = _call(seeded_store, "7102", answers=False, abandons=True)
     assert disposition == "Other"
     start = flow.index("process call handling state:<NORMAL> for user:<7101>")
     assert flow[start + 1 :] == [

@@ -14,7 +14,7 @@ from fvkit.domain.calls import Disposition
 from fvkit.portal import call_history as ch
 from fvkit.portal import preferences
 from fvkit.portal.auth import PermissionDenied, User, acting_as
-from fvkit.sim.live import Behaviour
+from fvkit.sim.live import Behaviour, place_call
 from fvkit.store import Store
 from pipelines.call_records import download_all, read_call_records
 
@@ -65,6 +65,9 @@ def test_start_times_follow_the_users_time_zone(seeded_store: Store) -> None:
 def test_the_all_missed_received_placed_filter(
     seeded_store: Store, view: str, placed: bool, taken: bool | None
 ) -> None:
+    # the seeded day need not hold a call 7101 missed: add one (nobody answers, no message)
+    missed = Behaviour(answers=False, leaves_message=False)
+    place_call(seeded_store, "7102", "7101", datetime(2026, 10, 5, 20), behaviour=missed)
     user = _user(seeded_store)
     rows = _all_rows(seeded_store, user, ch.query(user, view=view))
     assert rows.height > 0

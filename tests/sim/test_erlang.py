@@ -76,10 +76,11 @@ def test_lines_for_is_the_fewest_lines_meeting_the_target(erlangs: float, target
         assert erlang_b(lines - 1, erlangs) > target
 
 
-# A small organisation (8 users) with a flat arrival rate round the clock; the rate is
-# chosen so the trunk blocks 10-15% of external calls, over ~40k external calls.
+# An organisation of 94 users with a flat arrival rate round the clock; the rate is chosen
+# so the trunk blocks 10-15% of external calls, over ~40k external calls. Flat traffic is the
+# textbook loss system: every generated call is placed and blocked calls are not redialled.
 #: trunk lines, calls per user per day, days, seed
-ERLANG_RUNS = [(3, 166.0, 45.0, 31), (5, 365.0, 20.0, 32), (8, 664.0, 11.0, 33)]
+ERLANG_RUNS = [(3, 166.0 * 8 / 94, 45.0, 31), (5, 365.0 * 8 / 94, 20.0, 32), (8, 664.0 * 8 / 94, 11.0, 33)]
 
 _EXTERNAL = "direction IN ('Outgoing', 'Incoming')"
 _CONGESTED = (
@@ -96,7 +97,7 @@ def test_simulated_blocking_follows_erlang_b(lines: int, per_user_day: float, da
         store,
         START,
         seed=seed,
-        extensions=12,
+        extensions=100,
         trunk_lines=lines,
         options=Options(days=days, calls_per_user_day=per_user_day, flat=True),
     )
@@ -118,7 +119,7 @@ def test_simulated_blocking_follows_erlang_b(lines: int, per_user_day: float, da
     )
     assert external >= 20_000
     assert 0.05 <= measured <= 0.30
-    assert abs(measured - expected) <= 0.015
+    assert abs(measured - expected) <= 0.01  # within 1 percentage point (issue 9)
 
     # a blocked call fails at once, unanswered, on the trunk
     assert store.execute(

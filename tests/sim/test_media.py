@@ -18,7 +18,7 @@ from fvkit.store import Store
 @pytest.fixture(scope="module")
 def store() -> Store:
     db = Store()
-    simulate(db, datetime(2026, 10, 5, 7), seed=2, extensions=12, password="password1", options=Options(days=2))
+    simulate(db, datetime(2026, 10, 5, 7), seed=2, extensions=12, password="password1", options=Options(days=7))
     return db
 
 
