@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from fvkit.domain.calls import Disposition
+from fvkit.domain.calls import TAKEN
 from fvkit.domain.handling import Action
 from fvkit.domain.org import Privilege
 from fvkit.sim.compiled import DISPOSITIONS, PathTable
@@ -25,8 +25,6 @@ from fvkit.sim.traffic import Draws
 
 __all__ = ["LineState", "Parties", "Routed", "Targets", "place", "route_batch", "targets"]
 
-#: dispositions of a call someone took: no follow-up
-TAKEN = (Disposition.ANSWERED, Disposition.TRANSFERRED_BLIND, Disposition.TRANSFERRED_ATTENDED)
 _DYNAMIC_BITS = 10  # congested, busy, full, blocked, operator busy, colleague busy, operator full, member (3)
 
 
@@ -261,7 +259,7 @@ def _timeline(
     keep = np.ones(n, dtype=bool)
     party_index = tg.index
     caller = np.where((d.kind == Kind.INTERNAL) | (d.kind == Kind.OUTGOING), d.caller, -1)
-    taken = [DISPOSITIONS.index(x) for x in TAKEN]
+    taken = [DISPOSITIONS.index(x) for x in TAKEN]  # someone took it: no follow-up
     disposition = table.disposition
     for i, (t, key0, pt, s, trunk, who_calls, col, mu, par, ring, talk, msg) in enumerate(
         zip(
