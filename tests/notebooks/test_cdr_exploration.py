@@ -14,6 +14,7 @@ from nbconvert import HTMLExporter
 
 from fvkit.portal.analytics import kpis
 from fvkit.portal.auth import acting_as
+from fvkit.sim.realism import as_table, realism
 from fvkit.store import Store
 from tests.notebooks.harness import BUDGET_S, Run, run
 
@@ -135,6 +136,7 @@ def _check_sankey(result: Run, con: duckdb.DuckDBPyConnection) -> None:
 
 
 @pytest.mark.req("NB-2")
+@pytest.mark.req("SIM-8")
 def test_cdr_exploration_figures_match_the_database_and_the_portal(analyst_db: Path) -> None:
     result = run("12-cdr-exploration.ipynb", analyst_db.parent)
     assert result.seconds < BUDGET_S
@@ -156,3 +158,11 @@ def test_cdr_exploration_figures_match_the_database_and_the_portal(analyst_db: P
     assert figures.received > 0
     line = f"7101 answer rate: {figures.answer_rate:.4f} ({taken} of {figures.received} received calls taken)"
     assert line in result.text("ext-7101")
+
+    # the realism report shows every statistic of the same file, as the library measures it (SIM-8)
+    store = Store(analyst_db, read_only=True)
+    checks = realism(store)
+    store.close()
+    report = result.text("realism")
+    assert f"{sum(c.ok for c in checks)} of {len(checks)} statistics inside their bands" in report
+    assert as_table(checks) in report

@@ -14,7 +14,7 @@ from fvkit.store.reports import busy_hour
 from tests.notebooks.harness import BUDGET_S, run
 
 PLOTLY = "application/vnd.plotly.v1+json"
-TOLERANCE = 0.015  # the notebook's stated tolerance: |simulated - Erlang B| per trunk size
+TOLERANCE = 0.01  # the notebook's stated tolerance (one point): |simulated - Erlang B| per trunk size
 
 
 @pytest.mark.req("NB-2")
