@@ -46,9 +46,12 @@ def test_a_daily_reminder_shows_a_chip_per_day_and_a_click_on_its_day_opens_a_ne
     times.fill("3")
     times.press("Tab")
     page.locator(IDLE).wait_for()
-    dialog.locator('[data-testid="stMultiSelect"]').click()
+    # Guest: pick from the available list, then > moves it to the selected list (guide p.41)
+    dialog.locator('[data-testid="stMultiSelect"]').filter(has_text="Available").click()
     page.get_by_role("option", name=re.compile(r"^7102 ")).click()
     page.keyboard.press("Escape")  # close the options, not the dialog
+    page.locator(IDLE).wait_for()
+    dialog.get_by_role("button", name=">", exact=True).click()
     page.locator(IDLE).wait_for()
     dialog.get_by_role("button", name="OK").click()
     expect(page.get_by_text(f"Reminder '{TITLE}' saved.")).to_be_visible()

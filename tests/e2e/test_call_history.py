@@ -125,7 +125,9 @@ def test_downloads_all_and_search_result_as_csv(page: Page, portal_url: str, pas
     ]
     assert len(rows) - 1 == min(total, 20_000)
 
+    page.locator(IDLE).wait_for()
     page.keyboard.press("Escape")
+    page.locator(IDLE).wait_for()
     search = page.get_by_role("textbox", name="Search")
     search.fill("1")
     search.press("Enter")

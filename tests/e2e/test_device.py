@@ -18,6 +18,7 @@ USER = "7111"  # the one extension these tests change in the shared portal
 
 def _open_device(page: Page, url: str, password: str) -> None:
     page.set_viewport_size({"width": 1400, "height": 1800})
+    page.context.clear_cookies()  # a new browser session (a reload alone keeps the sign-in)
     page.goto(f"{url}/device")
     page.get_by_role("textbox", name="Extension").fill(USER)
     page.get_by_role("textbox", name="Password").fill(password)

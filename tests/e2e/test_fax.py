@@ -171,6 +171,7 @@ def test_send_a_fax_then_download_it_from_sent(
 
 
 def _sign_in(page: Page, url: str, password: str) -> None:
+    page.context.clear_cookies()  # a new browser session (a reload alone keeps the sign-in)
     page.goto(f"{url}/fax")
     page.get_by_role("textbox", name="Extension").fill(SENDER)
     page.get_by_role("textbox", name="Password").fill(password)
