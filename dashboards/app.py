@@ -15,6 +15,7 @@ from typing import Literal
 import streamlit as st
 
 from dashboards import session
+from dashboards.gc_freeze import freeze_imports
 from dashboards.markdown import plain
 from fvkit.domain.calls import ExtensionStatus
 from fvkit.domain.prefs import DEFAULT_THEME, THEME_COLORS, Theme
@@ -165,8 +166,11 @@ def error_boundary() -> Iterator[None]:
 def run() -> None:
     """Run the portal; nothing a user does shows them a traceback or a server path."""
     st.set_option("client.showErrorDetails", "none")
-    with error_boundary():
-        main()
+    try:
+        with error_boundary():
+            main()
+    finally:  # also after st.stop()/st.rerun(), which pass through as BaseExceptions
+        freeze_imports()
 
 
 run()
