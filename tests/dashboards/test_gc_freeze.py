@@ -35,3 +35,11 @@ def test_freeze_imports_leaves_a_runs_garbage_collectable() -> None:
         assert gc.collect() >= 1  # a cycle made after the freeze is still freed
     finally:
         gc.unfreeze()
+
+
+def test_session_does_not_load_live_traffic_until_it_is_on() -> None:
+    import subprocess
+
+    code = "import sys, dashboards.session; print('fvkit.sim.live_traffic' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
