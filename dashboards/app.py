@@ -15,6 +15,7 @@ from typing import Literal
 import streamlit as st
 
 from dashboards import session
+from dashboards.gc_freeze import freeze_imports
 from dashboards.markdown import plain
 from fvkit.domain.calls import ExtensionStatus
 from fvkit.domain.prefs import DEFAULT_THEME, THEME_COLORS, Theme
@@ -42,19 +43,25 @@ def sign_in_form() -> None:
         st.title("☎️ FortiVoice Cloud")
         st.caption("User portal")
         with st.form("signin_form"):
-            number = st.text_input("Extension", key="signin_extension")
-            password = st.text_input("Password", type="password", key="signin_password")
-            remember = st.checkbox("Remember me", key="signin_remember")
-            submitted = st.form_submit_button("Login", type="primary", width="stretch")
-        if submitted:
-            try:
-                user = auth.sign_in(session.store(), number, password, session.now())
-            except auth.SignInError as err:
-                st.error(plain(err.message))
-            else:
-                session.set_user(user, remember=remember)
-                st.session_state.pop("signed_out", None)
-                st.rerun()
+            st.text_input("Extension", key="signin_extension")
+            st.text_input("Password", type="password", key="signin_password")
+            st.checkbox("Remember me", key="signin_remember")
+            st.form_submit_button("Login", type="primary", width="stretch", on_click=sign_in)
+        refused = st.session_state.pop("signin_error", None)
+        if refused:
+            st.error(plain(refused))
+
+
+def sign_in() -> None:
+    """Sign the user in from the login form (a callback: the one run Login starts shows the portal)."""
+    state = st.session_state
+    try:
+        user = auth.sign_in(session.store(), state["signin_extension"], state["signin_password"], session.now())
+    except auth.SignInError as err:
+        state["signin_error"] = err.message
+    else:
+        session.set_user(user, remember=bool(state["signin_remember"]))
+        state.pop("signed_out", None)
 
 
 def draw_header(user: auth.User, home_page: st.Page) -> None:
@@ -165,8 +172,11 @@ def error_boundary() -> Iterator[None]:
 def run() -> None:
     """Run the portal; nothing a user does shows them a traceback or a server path."""
     st.set_option("client.showErrorDetails", "none")
-    with error_boundary():
-        main()
+    try:
+        with error_boundary():
+            main()
+    finally:  # also after st.stop()/st.rerun(), which pass through as BaseExceptions
+        freeze_imports()
 
 
 run()

@@ -16,7 +16,7 @@ from fvkit.domain.clock import local_date
 from fvkit.domain.limits import REMEMBER_ME_TTL, SESSION_TTL
 from fvkit.media.mail import MailSettings
 from fvkit.portal import auth
-from fvkit.portal.runtime import DEFAULT_DB, LiveTraffic, Store
+from fvkit.portal.runtime import DEFAULT_DB, Store, live_traffic
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -40,7 +40,8 @@ def _open_store(path: str) -> Store:
 def _live(path: str, speed: float) -> threading.Thread:
     """Start live traffic once per process (SIM-5): simulated time runs `speed`x the wall clock."""
     start_wall = now()
-    traffic = LiveTraffic(_open_store(path), start_wall, seed=int(start_wall.timestamp()), mail=MailSettings.from_env())
+    seed = int(start_wall.timestamp())
+    traffic = live_traffic(_open_store(path), start_wall, seed=seed, mail=MailSettings.from_env())
 
     def run() -> None:
         while True:

@@ -32,7 +32,9 @@ def pager(
         state: the session-state key holding the page number; it is kept within the list's pages.
         size: rows per page.
         buttons: the prefix of the buttons' keys (`<buttons>_prev`, `<buttons>_next`), default `state`.
-        on_change: called before the rerun a click starts (e.g. to drop a selection).
+        on_change: called when a button is clicked, before the run the click starts (e.g. to drop a selection).
+
+    A click turns the page in the button's callback, so the one run it starts draws the new page.
     """
     st.session_state[state] = (page.first - 1) // size + 1 if page.total else 1
     prefix = buttons or state
@@ -41,11 +43,14 @@ def pager(
         ("◀", -1, f"{prefix}_prev", page.first <= 1, "Previous page"),
         ("▶", 1, f"{prefix}_next", page.last >= page.total, "Next page"),
     ):
-        if st.button(label, key=key, disabled=disabled, help=tip):
-            st.session_state[state] += step
-            if on_change is not None:
-                on_change()
-            st.rerun()
+        st.button(label, key=key, disabled=disabled, help=tip, on_click=_turn, args=(state, step, on_change))
+
+
+def _turn(state: str, step: int, on_change: Callable[[], None] | None) -> None:
+    """Turn a pager's page (a button callback)."""
+    st.session_state[state] = int(st.session_state.get(state, 1)) + step
+    if on_change is not None:
+        on_change()
 
 
 # NOTE: a page's open dialog lives in session state under one key, (kind, *arguments), so a

@@ -244,28 +244,45 @@ def options_dialog(_: list[int]) -> None:
 
 # --- actions ---------------------------------------------------------------------------
 
+# Play and Mark act in the button's callback, so the one run a click starts shows the result.
+
+
+def _play(message_id: int, label: str) -> None:
+    try:
+        wav = voicemail.play(store(), user, message_id)
+    except _REFUSED as err:
+        _done("error", str(err))
+    else:
+        _done("success", playing=(message_id, label, wav))
+
+
+def _mark(ids: list[int], how: voicemail.Mark) -> None:
+    try:
+        n = voicemail.mark(store(), user, ids, how)
+    except _REFUSED as err:
+        _done("error", str(err))
+    else:
+        _done("success", f"{how.value.replace('Mark As', 'Marked')}: {_plural(n)}.")
+
+
 with st.container(horizontal=True, key="vm_actions"):
     none, one = not chosen, len(chosen) == 1
-    if st.button("▶️ Play", key="vm_play", disabled=not one, help="Play the selected voicemail"):
-        try:
-            wav = voicemail.play(store(), user, chosen[0])
-        except _REFUSED as err:
-            _done("error", str(err))
-        else:
-            row = frame[frame["id"] == chosen[0]].iloc[0]
-            _done("success", playing=(chosen[0], f"{row['From']}, {row['Received']}", wav))
-        st.rerun()
+    play_args: tuple[int, str] | None = None
+    if one:
+        row = frame[frame["id"] == chosen[0]].iloc[0]
+        play_args = (chosen[0], f"{row['From']}, {row['Received']}")
+    st.button(
+        "▶️ Play",
+        key="vm_play",
+        disabled=play_args is None,
+        help="Play the selected voicemail",
+        on_click=_play,
+        args=play_args,
+    )
     if st.button("🗑️ Delete", key="vm_delete", disabled=none):
         _open_dialog("delete", chosen)
     for how in voicemail.Mark:
-        if st.button(how.value, key=f"vm_mark_{how.name.lower()}", disabled=none):
-            try:
-                n = voicemail.mark(store(), user, chosen, how)
-            except _REFUSED as err:
-                _done("error", str(err))
-            else:
-                _done("success", f"{how.value.replace('Mark As', 'Marked')}: {_plural(n)}.")
-            st.rerun()
+        st.button(how.value, key=f"vm_mark_{how.name.lower()}", disabled=none, on_click=_mark, args=(chosen, how))
     if st.button("↪️ Forward", key="vm_forward", disabled=none):
         _open_dialog("forward", chosen)
 

@@ -62,8 +62,18 @@ def kpis(store: Store, user: User, since: datetime | None = None, until: datetim
 
 
 def report(store: Store, user: User, now: datetime, period: str = DEFAULT_PERIOD) -> Report:
-    """Return the user's analytics for a period ending now (only the user's own calls)."""
+    """Return the user's analytics for a period ending now (only the user's own calls).
+
+    Kept until the next write or the next minute (the page asks on every click): the calls a
+    period ending now holds change only by a write, or by the clock passing calls already stored
+    with a later start - at most a minute late.
+    """
     since, until = window(user, now, period)
+    key = ("analytics_report", user.number, user.time_zone, period, since, until.replace(second=0, microsecond=0))
+    return store.memo(key, lambda: _report(store, user, since, until))
+
+
+def _report(store: Store, user: User, since: datetime, until: datetime) -> Report:
     return Report(
         since=since,
         until=until,

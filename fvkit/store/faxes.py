@@ -29,11 +29,13 @@ def list_faxes(store: Store, owners: list[str], box: str, limit: int, offset: in
 
 
 def fax_count(store: Store, owners: list[str], box: str) -> int:
-    """Return how many faxes the owners have in a box."""
-    rows = store.execute(
-        "SELECT count(*) FROM fax WHERE owner IN (SELECT unnest(?::VARCHAR[])) AND box = ?", [owners, box]
-    ).fetchall()
-    return int(rows[0][0])
+    """Return how many faxes the owners have in a box; read once per data version."""
+
+    def read() -> int:
+        sql = "SELECT count(*) FROM fax WHERE owner IN (SELECT unnest(?::VARCHAR[])) AND box = ?"
+        return int(store.execute(sql, [owners, box]).fetchall()[0][0])
+
+    return store.memo(("fax_count", tuple(owners), box), read)
 
 
 def fax_rows(store: Store, ids: list[int]) -> list[dict[str, Any]]:

@@ -83,10 +83,14 @@ def where(q: HistoryQuery) -> tuple[str, list[Any]]:
 
 
 def count(store: Store, q: HistoryQuery) -> int:
-    """Return how many calls match (the pager's "of N")."""
+    """Return how many calls match (the pager's "of N"); read once per data version (each click asks)."""
     sql, params = where(q)
-    row = store.execute(f"SELECT count(*) FROM cdr WHERE {sql}", params).fetchone()
-    return int(row[0]) if row else 0
+
+    def read() -> int:
+        row = store.execute(f"SELECT count(*) FROM cdr WHERE {sql}", params).fetchone()
+        return int(row[0]) if row else 0
+
+    return store.memo(("cdr_count", sql, tuple(params)), read)
 
 
 def page(store: Store, q: HistoryQuery, limit: int, offset: int = 0, *, detail: bool = False) -> pa.Table:

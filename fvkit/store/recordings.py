@@ -32,8 +32,9 @@ def list_recordings(store: Store, owner: str, limit: int, offset: int = 0) -> pa
 
 
 def recording_count(store: Store, owner: str) -> int:
-    """Return how many recordings the owner has."""
-    return int(store.execute("SELECT count(*) FROM recording WHERE owner = ?", [owner]).fetchall()[0][0])
+    """Return how many recordings the owner has; read once per data version."""
+    sql = "SELECT count(*) FROM recording WHERE owner = ?"
+    return store.memo(("recording_count", owner), lambda: int(store.execute(sql, [owner]).fetchall()[0][0]))
 
 
 def delete_recordings(store: Store, owner: str, ids: list[int]) -> int:

@@ -73,14 +73,18 @@ def user_boxes(store: Store) -> list[tuple[str, str]]:
 
 
 def counts(store: Store, owners: Sequence[str]) -> dict[VoicemailBox, int]:
-    """Return how many voicemails of these boxes each filter shows."""
-    row = store.execute(
-        "SELECT count(*), count(*) FILTER (WHERE v.is_new), count(*) FILTER (WHERE v.urgent), "
-        "count(*) FILTER (WHERE NOT v.is_new) "
-        "FROM voicemail v WHERE v.owner IN (SELECT unnest(?::VARCHAR[]))",
-        [list(owners)],
-    ).fetchall()[0]
-    return dict(zip(_BOX_SQL, (int(n) for n in row), strict=True))
+    """Return how many voicemails of these boxes each filter shows; read once per data version."""
+
+    def read() -> tuple[int, ...]:
+        row = store.execute(
+            "SELECT count(*), count(*) FILTER (WHERE v.is_new), count(*) FILTER (WHERE v.urgent), "
+            "count(*) FILTER (WHERE NOT v.is_new) "
+            "FROM voicemail v WHERE v.owner IN (SELECT unnest(?::VARCHAR[]))",
+            [list(owners)],
+        ).fetchall()[0]
+        return tuple(int(n) for n in row)
+
+    return dict(zip(_BOX_SQL, store.memo(("voicemail_counts", tuple(owners)), read), strict=True))
 
 
 def page(store: Store, owners: Sequence[str], box: VoicemailBox, limit: int, offset: int = 0) -> pa.Table:
