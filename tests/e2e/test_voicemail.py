@@ -1,7 +1,7 @@
 """The Voicemail page in Chromium: play a new voicemail, forward one to another user (VM-1/3/6).
 
-The e2e organisation (seed 11) leaves one new voicemail each for 7103 and 7105; these tests
-use 7103, 7105 and 7106 only, so the other screens' tests keep 7101's data as it was.
+The e2e organisation (seed 11) leaves new voicemails for 7104 and 7108 (among others); these tests
+use 7104, 7108 and 7106 only, so the other screens' tests keep 7101's data as it was.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from playwright.sync_api import Locator, Page, expect
 
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 ROW_PX = 35  # st.dataframe's row height; the header row has the same
-PLAYER, SENDER, RECEIVER = "7105", "7103", "7106"
+# users of the e2e organisation with new voicemails whom no other test changes in a way the list shows
+PLAYER, SENDER, RECEIVER = "7108", "7104", "7106"
 
 
 def _table(page: Page, has_text: str = "") -> Locator:
