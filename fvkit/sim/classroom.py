@@ -11,6 +11,10 @@ from fvkit.store import Store
 CLASS_PASSWORD = "fortivoice"  # noqa: S105 - every trainee signs in with it; a training database only
 CLASS_EXTENSIONS = 12  # 7101 is the first user and holds every privilege
 CLASS_DAYS = 7.0  # a full week: enough calls, voicemails and faxes for every lesson
+# The trainer notebooks' class clock, naive UTC: Monday 2 November 2026, 09:30 in the classroom organisation's
+# time zone (America/Los_Angeles, PST, UTC-8). A class in business hours: the simulator seats people by local
+# hour, so live calls at this time find them at their desks.
+CLASS_NOW = datetime(2026, 11, 2, 17, 30)
 
 
 def build_classroom(

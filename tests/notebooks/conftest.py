@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from fvkit.portal import auth
-from fvkit.sim.classroom import CLASS_PASSWORD
+from fvkit.sim.classroom import CLASS_NOW, CLASS_PASSWORD
 from fvkit.sim.run import Options, simulate
 from fvkit.store import Store
-from tests.notebooks.harness import BUDGET_S, CLASS_NOW, Lesson, run_isolated
+from tests.notebooks.harness import BUDGET_S, Lesson, run_isolated
 
 
 @pytest.fixture(scope="session")

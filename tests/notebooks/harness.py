@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 import nbformat
@@ -13,7 +12,6 @@ from nbclient import NotebookClient
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 BUDGET_S = 60.0  # issue 6: each notebook runs in under a minute
-CLASS_NOW = datetime(2026, 11, 2, 9, 30)  # the trainer notebooks' class clock (their NOW)
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from fvkit.domain.handling import Action
 from fvkit.portal import auth, call_handling, call_history
-from fvkit.sim.classroom import CLASS_PASSWORD
+from fvkit.sim.classroom import CLASS_NOW, CLASS_PASSWORD
 from fvkit.store import Store
 from tests.notebooks.harness import BUDGET_S, Run, run
 
-NOW = datetime(2026, 11, 2, 9, 30)
+NOW = CLASS_NOW
 CALLS = [
     "call_before",
     "call_dnd",

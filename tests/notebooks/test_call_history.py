@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from fvkit.portal import auth, block_list, call_history, contact
-from fvkit.sim.classroom import CLASS_PASSWORD
+from fvkit.sim.classroom import CLASS_NOW, CLASS_PASSWORD
 from fvkit.store import Store
 from pipelines import call_records
 from tests.notebooks.harness import BUDGET_S, run
 
-NOW = datetime(2026, 11, 2, 9, 30)
+NOW = CLASS_NOW
 LISTED_BY = NOW + timedelta(minutes=5)  # after the notebook's first two calls, before the blocked caller's (+10 min)
 
 
@@ -71,7 +71,7 @@ def test_call_history_walkthrough_shows_the_services_results(notebook_env: Path)
         # click to call, add to contact, block: the store holds what the notebook did
         called = re.search(r"^Called (\S+): new call (\S+)$", result.text("call"), re.M)
         assert called is not None
-        assert call_history.details(store, user, called[2]).information["Start"] == "2026-11-02 01:30:00"
+        assert call_history.details(store, user, called[2]).information["Start"] == "2026-11-02 09:30:00"
         assert "Rebecca Hammond" in contact.personal_list(store, user)["Display Name"].to_list()
         pest = re.search(r"^(\d+) calls again: Denied$", result.text("blocked_call"), re.M)
         assert pest is not None and block_list.is_blocked(store, user, pest[1])

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from fvkit.domain.org import Privilege
 from fvkit.portal import auth, call_recording
-from fvkit.sim.classroom import CLASS_PASSWORD
+from fvkit.sim.classroom import CLASS_NOW, CLASS_PASSWORD
 from fvkit.store import Store
 from pipelines import media
 from tests.notebooks.harness import BUDGET_S, run
 
-NOW = datetime(2026, 11, 2, 9, 30)
+NOW = CLASS_NOW
 
 
 @pytest.mark.req("NB-1")

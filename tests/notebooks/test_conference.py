@@ -14,9 +14,10 @@ from icalendar import Calendar
 from fvkit.domain.limits import conference_limits
 from fvkit.media.audio import audio_info
 from fvkit.portal import auth, conference, conference_options
+from fvkit.sim.classroom import CLASS_NOW
 from fvkit.store import Store
 from fvkit.store import conferences as stored
-from tests.notebooks.harness import CLASS_NOW, Lesson
+from tests.notebooks.harness import Lesson
 
 NOTEBOOK = "08-conference.ipynb"
 NOW = CLASS_NOW

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from fvkit.portal import auth, block_list, contact, speed_dial
-from fvkit.sim.classroom import CLASS_PASSWORD
+from fvkit.sim.classroom import CLASS_NOW, CLASS_PASSWORD
 from fvkit.store import Store
 from pipelines import contacts
 from tests.notebooks.harness import BUDGET_S, run
 
-NOW = datetime(2026, 11, 2, 9, 30)
+NOW = CLASS_NOW
 
 
 @pytest.mark.req("NB-1")

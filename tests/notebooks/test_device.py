@@ -10,8 +10,9 @@ from email import message_from_bytes, policy
 import pytest
 
 from fvkit.portal import auth, device, preferences
+from fvkit.sim.classroom import CLASS_NOW
 from fvkit.store import Store
-from tests.notebooks.harness import CLASS_NOW, Lesson
+from tests.notebooks.harness import Lesson
 
 NOTEBOOK = "10-device.ipynb"
 NOW = CLASS_NOW

@@ -9,10 +9,10 @@ from PIL import Image
 from pypdf import PdfReader
 
 from fvkit.portal import auth, fax
-from fvkit.sim.classroom import CLASS_PASSWORD
+from fvkit.sim.classroom import CLASS_NOW, CLASS_PASSWORD
 from fvkit.store import Store
 from pipelines import fax as fax_files
-from tests.notebooks.harness import CLASS_NOW, Lesson
+from tests.notebooks.harness import Lesson
 
 NOTEBOOK = "07-fax.ipynb"
 NOW = CLASS_NOW

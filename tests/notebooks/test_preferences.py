@@ -12,9 +12,9 @@ from PIL import Image
 
 from fvkit.portal import auth, call_history, preferences
 from fvkit.portal.display import TIME_FORMAT
-from fvkit.sim.classroom import CLASS_PASSWORD
+from fvkit.sim.classroom import CLASS_NOW, CLASS_PASSWORD
 from fvkit.store import Store
-from tests.notebooks.harness import CLASS_NOW, Lesson, Run
+from tests.notebooks.harness import Lesson, Run
 
 NOTEBOOK = "11-preferences.ipynb"
 NOW = CLASS_NOW

@@ -12,14 +12,15 @@ import pytest
 
 from fvkit.domain.limits import AUDIO_RATE_HZ, REMINDER_AUDIO_MAX_BYTES
 from fvkit.portal import auth, call_history, reminder
+from fvkit.sim.classroom import CLASS_NOW
 from fvkit.store import Store
 from fvkit.store import reminders as rows
-from tests.notebooks.harness import CLASS_NOW, Lesson
+from tests.notebooks.harness import Lesson
 
 NOTEBOOK = "09-reminder.ipynb"
 NOW = CLASS_NOW
 STANDUP = 1  # the notebook's first reminder
-DUE = datetime(2026, 11, 2, 16, 0)  # its first occurrence, 08:00 in Los Angeles, in UTC
+DUE = datetime(2026, 11, 2, 18, 0)  # its first occurrence, 10:00 in Los Angeles, in UTC
 
 
 @pytest.mark.req("NB-1")
@@ -58,7 +59,7 @@ def test_the_due_reminder_called_every_guest_and_the_calls_are_in_history(
     page = call_history.list_page(db, user, call_history.query(user, view="Placed"))
     newest = page.rows.head(3)
     assert sorted(newest["To"]) == ["14165550142", "7102", "7105"]
-    assert set(newest["Start"]) == {"2026-11-02 08:00:00"}
+    assert set(newest["Start"]) == {"2026-11-02 10:00:00"}
     fired, history, flows = result.text("fire"), result.text("history"), result.text("flows")
     for uniqueid in newest["uniqueid"]:
         assert uniqueid in fired and uniqueid in history

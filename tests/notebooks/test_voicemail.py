@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import email
 import re
-from datetime import datetime
 from email import policy
 from pathlib import Path
 
@@ -12,12 +11,12 @@ import pytest
 
 from fvkit.domain.prefs import GreetingType, VoicemailName
 from fvkit.portal import auth, voicemail
-from fvkit.sim.classroom import CLASS_PASSWORD
+from fvkit.sim.classroom import CLASS_NOW, CLASS_PASSWORD
 from fvkit.store import Store
 from pipelines import media
 from tests.notebooks.harness import BUDGET_S, run
 
-NOW = datetime(2026, 11, 2, 9, 30)
+NOW = CLASS_NOW
 
 
 @pytest.mark.req("NB-1")

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+import numpy as np
 import pytest
 
 from fvkit.portal import auth
-from fvkit.sim.classroom import CLASS_PASSWORD, build_classroom
+from fvkit.sim.behaviour import presence
+from fvkit.sim.classroom import CLASS_NOW, CLASS_PASSWORD, build_classroom
 
-NOW = datetime(2026, 11, 2, 9, 30)
+NOW = CLASS_NOW
 
 
 @pytest.mark.req("NB-1")
@@ -26,3 +29,13 @@ def test_build_classroom_replaces_the_database_with_the_same_calls_each_time(tmp
     assert again.execute("SELECT count(*), max(start_time) FROM cdr").fetchone() == first
     assert first is not None and first[0] > 0 and first[1] < NOW
     again.close()
+
+
+@pytest.mark.req("NB-1")
+def test_class_clock_is_monday_morning_at_the_desk_in_the_classrooms_time_zone(tmp_path: Path) -> None:
+    store = build_classroom(tmp_path / "class.duckdb", CLASS_NOW, days=1)
+    user = auth.sign_in(store, "7101", CLASS_PASSWORD, CLASS_NOW)
+    store.close()
+    local = CLASS_NOW.replace(tzinfo=UTC).astimezone(ZoneInfo(user.time_zone))
+    assert (user.time_zone, local.weekday(), local.hour, local.minute) == ("America/Los_Angeles", 0, 9, 30)
+    assert presence(np.array([local.weekday()]), np.array([local.hour]))[0] >= 0.9  # live calls find people in
