@@ -50,8 +50,12 @@ def test_a_daily_reminder_shows_a_chip_per_day_and_a_click_on_its_day_opens_a_ne
     dialog.locator('[data-testid="stMultiSelect"]').filter(has_text="Available").click()
     page.get_by_role("option", name=re.compile(r"^7102 ")).click()
     page.keyboard.press("Escape")  # close the options, not the dialog
+    available = dialog.locator('[data-testid="stMultiSelect"]').filter(has_text="Available")
+    expect(available.get_by_text(re.compile(r"^7102 "))).to_be_visible()  # picked, before > moves it
     page.locator(IDLE).wait_for()
     dialog.get_by_role("button", name=">", exact=True).click()
+    selected = dialog.locator('[data-testid="stMultiSelect"]').filter(has_text="Selected")
+    expect(selected.get_by_text(re.compile(r"^7102 "))).to_be_visible()
     page.locator(IDLE).wait_for()
     dialog.get_by_role("button", name="OK").click()
     expect(page.get_by_text(f"Reminder '{TITLE}' saved.")).to_be_visible()
