@@ -46,6 +46,17 @@ def _close() -> None:
     st.session_state.pop("fax_dyn_shown", None)
 
 
+def _ok_or_cancel(label: str, ok_key: str, cancel_key: str, *, disabled: bool = False) -> bool:
+    """Draw a dialog's primary button and Cancel (kept after a refusal); Cancel closes the dialog."""
+    with st.container(horizontal=True):
+        ok = st.button(label, key=ok_key, type="primary", disabled=disabled)
+        cancel = st.button("Cancel", key=cancel_key)
+    if cancel:
+        _close()
+        st.rerun()
+    return ok
+
+
 def _done(text: str) -> None:
     """Close the dialog, show `text` after the rerun and start the lists over with nothing selected."""
     _close()
@@ -137,13 +148,7 @@ def new_fax(_: list[int]) -> None:
     with st.expander("Advanced"):
         header = st.text_input("Fax header", key="fax_new_header", help="E.g. the receiver's name, subject or pages")
         station = st.text_input("Station ID", key="fax_new_station", help="Shows on each page of the fax")
-    with st.container(horizontal=True):
-        send = st.button("Send", key="fax_send", type="primary")
-        cancel = st.button("Cancel", key="fax_send_cancel")
-    if cancel:
-        _close()
-        st.rerun()
-    if not send:
+    if not _ok_or_cancel("Send", "fax_send", "fax_send_cancel"):
         return
     if cover is None:
         st.error("Select a cover sheet, or choose the Dynamic type.")
@@ -174,13 +179,7 @@ def new_cover(_: list[int]) -> None:
     upload = st.file_uploader(
         "Upload", key="fax_cover_file", max_upload_size=COVER_PAGE_MAX_BYTES // MB, help="JPEG, or a one-page PDF"
     )
-    with st.container(horizontal=True):
-        ok = st.button("OK", key="fax_cover_ok", type="primary", disabled=upload is None)
-        cancel = st.button("Cancel", key="fax_cover_cancel")
-    if cancel:
-        _close()
-        st.rerun()
-    if ok and upload is not None:
+    if _ok_or_cancel("OK", "fax_cover_ok", "fax_cover_cancel", disabled=upload is None) and upload is not None:
         try:
             fax_files.add_cover_page(
                 store(),
@@ -256,13 +255,7 @@ def forward_to(ids: list[int]) -> None:
     """Copy a monitored account's faxes to an extension's Inbox (guide p.35)."""
     targets = fax.forward_targets(store(), user)
     to = extension_picker(targets, "fax_forward_to")
-    with st.container(horizontal=True):
-        ok = st.button("OK", key="fax_forward_ok", type="primary", disabled=to is None)
-        cancel = st.button("Cancel", key="fax_forward_cancel")
-    if cancel:
-        _close()
-        st.rerun()
-    if ok and to is not None:
+    if _ok_or_cancel("OK", "fax_forward_ok", "fax_forward_cancel", disabled=to is None) and to is not None:
         try:
             copies = fax.forward(store(), user, st.session_state["fax_account"], ids, to, now())
         except _REFUSED as err:
