@@ -31,7 +31,7 @@ venv: $(BIN)/python
 
 # A seeded organisation (200 extensions) with the last 30 days of traffic.
 data: venv
-	@if [ ! -f $(DB) ]; then $(BIN)/fvkit simulate --db $(DB) --days 30 --password $(PASSWORD); fi
+	@if [ ! -f $(DB) ]; then $(BIN)/fvkit simulate --db $(DB) --days 30 --study-trunk --password $(PASSWORD); fi
 
 serve:
 	$(BIN)/fvkit serve --db $(DB) --port 8501

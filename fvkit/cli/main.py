@@ -18,6 +18,8 @@ from fvkit.media.mail import MailSettings, deliver
 from fvkit.portal.preferences import BadPreference, check_password, reset_password
 from fvkit.portal.welcome import welcome
 from fvkit.sim.run import Options, first_start, simulate
+from fvkit.sim.sizing import Study, simulate_sized
+from fvkit.store import Store
 from fvkit.store.accounts import portal_users
 
 REPO = Path(__file__).resolve().parents[2]
@@ -43,7 +45,15 @@ def main() -> None:
     "--trunk-lines",
     type=int,
     default=None,
-    help="Lines of the trunk (SIM-4). Default: sized by Erlang B so the busy hour blocks 0.5-2% of outside calls.",
+    help="Lines of the trunk (SIM-4). Default: sized by Erlang B so the expected busy hour blocks 2% of outside calls.",
+)
+@click.option(
+    "--study-trunk",
+    is_flag=True,
+    help=(
+        "New organisation only: check the Erlang B size on the simulated days' busy hour and run again with a"
+        " line more (or less) until it blocks 0.5-2% of outside calls (at most 3 runs; `make demo` does)."
+    ),
 )
 @click.option("--password", default=None, help="Portal password for every generated user (demos, tests).")
 @click.option("--calls-per-user-day", default=8.0, show_default=True, help="Weekday calls per user.")
@@ -54,6 +64,7 @@ def simulate_cmd(
     days: float,
     extensions: int,
     trunk_lines: int | None,
+    study_trunk: bool,
     password: str | None,
     calls_per_user_day: float,
 ) -> None:
@@ -64,30 +75,53 @@ def simulate_cmd(
         except BadPreference as exc:
             raise click.BadParameter(str(exc), param_hint="--password") from exc
     created = not Path(db).exists()
+    if study_trunk and (trunk_lines is not None or not created):
+        why = "it sizes the trunk itself: leave out --trunk-lines" if created else f"{db} exists: its trunk stays"
+        raise click.UsageError(f"--study-trunk is for a new organisation; {why}")
     store = open_store(db, must_exist=False)
     begun = time.perf_counter()
+    studies: list[Study] = []
+    options = Options(days=days, calls_per_user_day=calls_per_user_day)
     try:
         first = first_start(store, start.date() if start else None, days, datetime.now(UTC).date())
-        summary = simulate(
-            store,
-            first,
-            seed=seed,
-            extensions=extensions,
-            trunk_lines=trunk_lines,
-            password=password,
-            options=Options(days=days, calls_per_user_day=calls_per_user_day),
-            progress=_progress_bar(),
-        )
+        if study_trunk:
+            store.close()
+
+            def fresh() -> Store:
+                _remove(db)
+                return open_store(db, must_exist=False)
+
+            store, summary, studies = simulate_sized(
+                fresh,
+                first,
+                seed=seed,
+                extensions=extensions,
+                password=password,
+                options=options,
+                progress=_progress_bar(),
+            )
+        else:
+            summary = simulate(
+                store,
+                first,
+                seed=seed,
+                extensions=extensions,
+                trunk_lines=trunk_lines,
+                password=password,
+                options=options,
+                progress=_progress_bar(),
+            )
     except ValueError as exc:  # e.g. too few extensions for a new organisation, refused before any write
         store.close()
         if created:  # leave no empty database behind
-            for leftover in (Path(db), Path(f"{db}.wal")):
-                leftover.unlink(missing_ok=True)
+            _remove(db)
         raise click.ClickException(str(exc)) from exc
     store.close()
     elapsed = time.perf_counter() - begun
     if summary.organisation_created:
         click.echo(f"organisation created: {extensions} extensions, {summary.trunk_lines} trunk lines (seed {seed})")
+    if studies:
+        click.echo("trunk sized by Erlang B, checked on the month's busy hour: " + "; ".join(map(str, studies)))
     click.echo(
         f"calls: {summary.calls:,}  flow events: {summary.flow_events:,}  voicemails: {summary.voicemails:,}  "
         f"faxes: {summary.faxes:,}  recordings: {summary.recordings:,}  seconds: {elapsed:.1f}"
@@ -98,6 +132,12 @@ def simulate_cmd(
             f"`fvkit users welcome --db {db} EXT` mails a user a new password, "
             f"`fvkit users set-password --db {db} EXT PASSWORD` sets one"
         )
+
+
+def _remove(db: str) -> None:
+    """Delete a database file the command created, and its write-ahead log."""
+    for leftover in (Path(db), Path(f"{db}.wal")):
+        leftover.unlink(missing_ok=True)
 
 
 def _progress_bar() -> Callable[[str, float], None]:

@@ -172,6 +172,20 @@ def test_simulate_refuses_a_short_password_before_creating_anything(tmp_path: Pa
     assert not target.exists()
 
 
+@pytest.mark.req("SIM-4")
+def test_simulate_study_trunk_is_refused_with_a_line_count_or_on_an_existing_file(tmp_path: Path, db: Path) -> None:
+    target = tmp_path / "new.duckdb"
+    result = CliRunner().invoke(main, ["simulate", "--db", str(target), "--study-trunk", "--trunk-lines", "9"])
+    assert result.exit_code == 2
+    assert "--study-trunk is for a new organisation; it sizes the trunk itself: leave out --trunk-lines" in result.output
+    assert not target.exists()
+    before = db.read_bytes()
+    result = CliRunner().invoke(main, ["simulate", "--db", str(db), "--study-trunk"])
+    assert result.exit_code == 2
+    assert f"--study-trunk is for a new organisation; {db} exists: its trunk stays" in " ".join(result.output.split())
+    assert db.read_bytes() == before
+
+
 def test_serve_refuses_a_bad_speed_and_a_missing_file(db: Path) -> None:
     result = CliRunner().invoke(main, ["serve", "--db", str(db), "--live", "--speed", "0"])
     assert result.exit_code == 2
