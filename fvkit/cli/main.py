@@ -121,7 +121,9 @@ def simulate_cmd(
     if summary.organisation_created:
         click.echo(f"organisation created: {extensions} extensions, {summary.trunk_lines} trunk lines (seed {seed})")
     if studies:
-        click.echo("trunk sized by Erlang B, checked on the month's busy hour: " + "; ".join(map(str, studies)))
+        click.echo(
+            "trunk sized by Erlang B, checked on the busy hour of the simulated days: " + "; ".join(map(str, studies))
+        )
     click.echo(
         f"calls: {summary.calls:,}  flow events: {summary.flow_events:,}  voicemails: {summary.voicemails:,}  "
         f"faxes: {summary.faxes:,}  recordings: {summary.recordings:,}  seconds: {elapsed:.1f}"
