@@ -92,7 +92,7 @@ def realism(store: Store) -> list[Statistic]:
             0.005,
             0.02,
             measure.busy_hour_blocking(store),
-            "issue 9: the demo trunk blocks 0.5-2% in the busy hour (Erlang B sizing)",
+            "issue 9: the demo trunk blocks 0.5-2% in the busy hour (Erlang B, checked by --study-trunk)",
         ),
         Statistic(
             "ring-group calls taken by a member other than the first listed",
