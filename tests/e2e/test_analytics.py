@@ -14,10 +14,9 @@ from playwright.sync_api import Page, expect
 from fvkit.portal import analytics
 from fvkit.portal.auth import acting_as
 from fvkit.store.db import Store
-from tests.e2e.portal import serve
+from tests.e2e.portal import IDLE, serve
 
 REPO = Path(__file__).resolve().parents[2]
-IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 
 
 def _now() -> datetime:

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+from tests.e2e.portal import IDLE
+
 CALENDAR = 'iframe[title="streamlit_calendar.calendar"]'
 TITLE = "Daily check-in x3"
 

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+from tests.e2e.portal import IDLE
+
 DIRECTION_COL, DISPOSITION_COL = 8, 7  # glide columns: 0 is the selection checkbox
 
 

@@ -10,8 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from fvkit.cli.main import streamlit_command
-
-IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+from tests.e2e.portal import IDLE
 
 
 def _sign_in(page: Page, url: str, slug: str, password: str) -> None:

@@ -21,10 +21,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from fvkit.store.db import Store
-from tests.e2e.portal import serve
+from tests.e2e.portal import IDLE, serve
 
 REPO = Path(__file__).resolve().parents[2]
-IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 ORGANIZER = "7104"
 TITLE = "Launch review"
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+from tests.e2e.portal import IDLE
+
 #: 7108 and 7107 are Standard with the Block list privilege in the e2e organisation
 IMPORTER, BLOCKER = "7108", "7107"
 CONTACTS_CSV = (

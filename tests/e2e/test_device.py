@@ -11,8 +11,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from fvkit.portal.device import parse_payload
+from tests.e2e.portal import IDLE
 
-IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 USER = "7111"  # the one extension these tests change in the shared portal
 
 

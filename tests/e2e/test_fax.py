@@ -21,10 +21,9 @@ from playwright.sync_api import Download, Locator, Page, expect
 from pypdf import PdfReader
 
 from fvkit.store.db import Store
-from tests.e2e.portal import serve
+from tests.e2e.portal import IDLE, serve
 
 REPO = Path(__file__).resolve().parents[2]
-IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 TABLE = '[data-testid="stDataFrame"]'
 SENDER = "7112"
 RECEIVED_ID = 990_001

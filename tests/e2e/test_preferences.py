@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+from tests.e2e.portal import IDLE
+
 #: the shared portal: this test changes only 7110's preferences
 USER = "7110"
 TOKYO = "GMT +9:00 Tokyo"

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+from tests.e2e.portal import IDLE
+
 CALENDAR = 'iframe[title="streamlit_calendar.calendar"]'
 TITLE = "E2E stand-up with 7102"
 

@@ -15,8 +15,7 @@ from fvkit.domain.reports import Report
 from fvkit.store import reports as queries
 from fvkit.store.db import Store
 from pipelines.reports import report_csv
-
-IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+from tests.e2e.portal import IDLE
 
 
 def _sign_in(page: Page, url: str, number: str, password: str, *, remember: bool = False) -> None:

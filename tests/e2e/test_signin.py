@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+from tests.e2e.portal import IDLE
 
 
 def _sign_in(page: Page, url: str, number: str, password: str) -> None:

@@ -13,9 +13,8 @@ from fvkit.domain.prefs import Theme
 from fvkit.portal import preferences
 from fvkit.portal.auth import acting_as
 from fvkit.store.db import Store
-from tests.e2e.portal import serve
+from tests.e2e.portal import IDLE, serve
 
-IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 BLUE = "rgb(21, 101, 192)"  # #1565c0
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+from tests.e2e.portal import IDLE
 
 
 @pytest.mark.e2e

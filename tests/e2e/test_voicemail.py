@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+from tests.e2e.portal import IDLE
+
 ROW_PX = 35  # st.dataframe's row height; the header row has the same
 # users of the e2e organisation with new voicemails whom no other test changes in a way the list shows
 PLAYER, SENDER, RECEIVER = "7108", "7104", "7106"
