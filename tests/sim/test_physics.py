@@ -6,40 +6,27 @@ import pytest
 
 from fvkit.domain.calls import Disposition
 from fvkit.domain.handling import Handling
-from fvkit.sim.routing import Kind, Party, RoutingOrg, Situation, Transfer, route
-
-TRUNK = "fve126"
-JULIET = "7101"
-COLLEAGUE = "7102"
-NORA = "7103"
-OPERATOR = "7105"
-GROUP = "6001"
-MAIN = "7000"
-PARTIES = {
-    p.number: p
-    for p in (
-        Party(JULIET, "Juliet Higgins", "User", did="14085550101"),
-        Party(COLLEAGUE, "Arthur Dent", "User", did="14085550102"),
-        Party(NORA, "Nora Kline", "User", did="14085550103"),
-        Party(OPERATOR, "Olivia Front", "User", did="14085550105"),
-        Party(GROUP, "Sales group", "Group", members=(COLLEAGUE, NORA)),
-        Party(MAIN, "auto_attendant_default", "Auto attendant", did="14085550100"),
-    )
-}
-INCOMING = f"incoming call from number:{{src}} to DID:14085550101, trunk:{TRUNK}"
-DIAL = f"dial local number:{JULIET}, device:PJSIP/{JULIET}"
-NORMAL = f"process call handling state:<NORMAL> for user:<{JULIET}>"
-RING = f'dial local extension:PJSIP/{JULIET}, callee id:"Juliet Higgins" <{JULIET}>'
-ANSWERED = f"call answered by PJSIP/{JULIET}"
-COMPLETED = "call completed, status: ANSWER"
+from fvkit.sim.routing import Kind, RoutingOrg, Situation, Transfer, route
+from tests.sim.small_org import (
+    ANSWERED,
+    COLLEAGUE,
+    COMPLETED,
+    DIAL,
+    GROUP,
+    INCOMING,
+    JULIET,
+    MAIN,
+    NORA,
+    NORMAL,
+    OPERATOR,
+    RING,
+    TRUNK,
+    small_org,
+)
 
 
 def _org(**handling: Handling) -> RoutingOrg:
-    users = {n: Handling(n, p.name) for n, p in PARTIES.items() if p.kind == "User"}
-    users.update(handling)
-    return RoutingOrg(
-        PARTIES, users, operator=OPERATOR, auto_attendants={MAIN: "auto_attendant_default"}, transfer_to={}
-    )
+    return small_org(handling, transfer_to={})
 
 
 def _incoming(**what: object) -> Situation:

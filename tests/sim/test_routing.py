@@ -23,48 +23,36 @@ from fvkit.sim.paths import DST, SRC, Offset, Path
 from fvkit.sim.routing import (
     GREETING_S,
     Kind,
-    Party,
     RoutingOrg,
     Situation,
     Transfer,
     route,
 )
+from tests.sim.small_org import (
+    ANSWERED,
+    COLLEAGUE,
+    COMPLETED,
+    DIAL,
+    GROUP,
+    INCOMING,
+    JULIET,
+    MAIN,
+    NORMAL,
+    OPERATOR,
+    RING,
+    TRUNK,
+    small_org,
+)
 
-TRUNK = "fve126"
-JULIET = "7101"  # guide p.13: "To: Juliet Higgins 7101"
-COLLEAGUE = "7102"
-OPERATOR = "7105"
-GROUP = "6001"
-MAIN = "7000"
 MOBILE = "14085550199"
 HOME = "14085550142"
 
-PARTIES = {
-    p.number: p
-    for p in (
-        Party(JULIET, "Juliet Higgins", "User", did="14085550101"),
-        Party(COLLEAGUE, "Arthur Dent", "User", did="14085550102"),
-        Party("7103", "Nora Kline", "User", did="14085550103"),
-        Party(OPERATOR, "Olivia Front", "User", did="14085550105"),
-        Party(GROUP, "Sales group", "Group", members=(COLLEAGUE, "7103")),
-        Party(MAIN, "auto_attendant_default", "Auto attendant", did="14085550100"),
-        Party("7500", "Conference", "Conference bridge"),
-        Party("7801", "Fax 1", "Fax", did="14085550180"),
-    )
-}
-
 # the guide p.13 call-flow lines for Juliet Higgins, reused across tests
-DIAL = f"dial local number:{JULIET}, device:PJSIP/{JULIET}"
-RING = f'dial local extension:PJSIP/{JULIET}, callee id:"Juliet Higgins" <{JULIET}>'
-NORMAL = f"process call handling state:<NORMAL> for user:<{JULIET}>"
 NOANSWER_STATE = f"process call handling state:<NOANSWER> for user:<{JULIET}>"
-ANSWERED = f"call answered by PJSIP/{JULIET}"
-COMPLETED = "call completed, status: ANSWER"
 VOICEMAIL = f"enter voicemail number:{JULIET}, device:{JULIET}@system"
 NO_MESSAGE = f"no message left to voicemail account {JULIET}@system <{JULIET}>"
 RECORD = f"record voicemail message for account {JULIET}@system <{JULIET}>"
 MESSAGE_LEFT = f"voicemail message left to voicemail account {JULIET}@system <{JULIET}>"
-INCOMING = f"incoming call from number:{SRC} to DID:14085550101, trunk:{TRUNK}"
 ALL_CALLERS = frozenset(CallFrom)
 
 #: guide p.27: "one call process with a Play announcement action, followed by another
@@ -83,17 +71,9 @@ FOLLOW_ME_ON_NO_ANSWER = {
 
 def _org(juliet: Handling | None = None, **others: Handling) -> RoutingOrg:
     """Return a small organisation: Juliet's handling as given, everyone else default."""
-    handling = {n: Handling(n, p.name) for n, p in PARTIES.items() if p.kind == "User"}
-    if juliet is not None:
-        handling[JULIET] = juliet
+    handling = {} if juliet is None else {JULIET: juliet}
     handling.update(others)
-    return RoutingOrg(
-        PARTIES,
-        handling,
-        operator=OPERATOR,
-        auto_attendants={MAIN: "auto_attendant_default"},
-        transfer_to={JULIET: COLLEAGUE},
-    )
+    return small_org(handling, transfer_to={JULIET: COLLEAGUE})
 
 
 def _juliet(**settings: object) -> Handling:
