@@ -44,6 +44,8 @@ class PathTable:
     step_prefix: list[str] = field(default_factory=list)
     step_slot: list[int] = field(default_factory=list)
     step_suffix: list[str] = field(default_factory=list)
+    # the arrays of the paths met so far (see `arrays`)
+    _frozen: Frozen | None = None
 
     def add(self, path: Path, party_index: dict[str, int]) -> int:
         """Register a path; return its id."""
@@ -65,17 +67,30 @@ class PathTable:
         return pid
 
     def arrays(self) -> Frozen:
-        """Return numpy views of the table for vectorised expansion."""
-        return Frozen(
-            end=np.asarray(self.end, dtype=np.float64).reshape(-1, 4),
-            answer=np.asarray(self.answer, dtype=np.float64).reshape(-1, 4),
-            has_answer=np.asarray(self.has_answer, dtype=bool),
-            disposition=np.asarray(self.disposition, dtype=np.int8),
-            step_first=np.asarray(self.step_first, dtype=np.int64),
-            step_count=np.asarray(self.step_count, dtype=np.int64),
-            step_at=np.asarray(self.step_at, dtype=np.float64).reshape(-1, 4),
-            step_slot=np.asarray(self.step_slot, dtype=np.int8),
+        """Return numpy views of the table for vectorised expansion.
+
+        Paths are only ever appended, so the arrays of the paths met before are kept and only
+        the new paths' rows are converted and appended (a year in 31-day batches met 56k paths).
+        """
+        done = self._frozen
+        if done is not None and len(done.end) == len(self.paths):
+            return done
+        p0 = 0 if done is None else len(done.end)
+        s0 = 0 if done is None else len(done.step_at)
+        new = Frozen(
+            end=np.asarray(self.end[p0:], dtype=np.float64).reshape(-1, 4),
+            answer=np.asarray(self.answer[p0:], dtype=np.float64).reshape(-1, 4),
+            has_answer=np.asarray(self.has_answer[p0:], dtype=bool),
+            disposition=np.asarray(self.disposition[p0:], dtype=np.int8),
+            step_first=np.asarray(self.step_first[p0:], dtype=np.int64),
+            step_count=np.asarray(self.step_count[p0:], dtype=np.int64),
+            step_at=np.asarray(self.step_at[s0:], dtype=np.float64).reshape(-1, 4),
+            step_slot=np.asarray(self.step_slot[s0:], dtype=np.int8),
         )
+        if done is not None:
+            new = Frozen(*(np.concatenate([a, b]) for a, b in zip(done.columns(), new.columns(), strict=True)))
+        self._frozen = new
+        return new
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +105,19 @@ class Frozen:
     step_count: np.ndarray
     step_at: np.ndarray
     step_slot: np.ndarray
+
+    def columns(self) -> tuple[np.ndarray, ...]:
+        """Return the arrays in field order."""
+        return (
+            self.end,
+            self.answer,
+            self.has_answer,
+            self.disposition,
+            self.step_first,
+            self.step_count,
+            self.step_at,
+            self.step_slot,
+        )
 
 
 def seconds(coefs: np.ndarray, draws: np.ndarray) -> np.ndarray:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 import numpy as np
 import pyarrow as pa
@@ -40,6 +41,19 @@ def _dict(codes: np.ndarray, values: list[str]) -> pa.Array:
     return pa.array(np.asarray(values, dtype=object)[codes], type=pa.string())
 
 
+def _lookup(mapping: dict[str, str]) -> Callable[[np.ndarray], np.ndarray]:
+    """Return a vectorised `mapping.get(x, "")` over an object array of strings (a hash lookup in Arrow)."""
+    keys = pa.array(list(mapping), type=pa.string())
+    values = pa.array(list(mapping.values()), type=pa.string())
+
+    def look(xs: np.ndarray) -> np.ndarray:
+        found = values.take(pc.index_in(pa.array(xs, type=pa.string()), value_set=keys))
+        result: np.ndarray = pc.fill_null(found, "").to_numpy(zero_copy_only=False)
+        return result
+
+    return look
+
+
 def expand(
     r: Routed,
     table: PathTable,
@@ -73,7 +87,7 @@ def expand(
 
     src = r.src
     dst = r.dst
-    name_of = np.vectorize(lambda x: names.get(x, ""), otypes=[object])
+    name_of = _lookup(names)
     user_caller = r.caller >= 0
     from_name = np.where(user_caller, name_of(src), r.outside_name).astype(object)
     from_name[kind == Kind.PEER] = ""
