@@ -169,7 +169,14 @@ def main() -> None:
     parser.add_argument("--cprofile", metavar="SLUG", help="also print cProfile's top functions for this page")
     args = parser.parse_args()
     copy = args.db.with_name(args.db.stem + ".profile.duckdb")
+    copy_wal = copy.with_name(copy.name + ".wal")
     shutil.copyfile(args.db, copy)
+    # the store's write-ahead log goes with it; a previous copy's log would not match this copy
+    source_wal = args.db.with_name(args.db.name + ".wal")
+    if source_wal.exists():
+        shutil.copyfile(source_wal, copy_wal)
+    else:
+        copy_wal.unlink(missing_ok=True)
     instrument()
     share_bytecode()
     print("| page or dialog | first run ms | rerun ms (median) | in portal calls ms | rest ms | top portal calls ms |")
@@ -193,7 +200,9 @@ def main() -> None:
         else:
             at.session_state[key] = state
         report(f"{slug}: {label} dialog", *measure(at, args.runs))
+    st.cache_resource.clear()  # release the copy before removing it
     copy.unlink(missing_ok=True)
+    copy_wal.unlink(missing_ok=True)
 
 
 if __name__ == "__main__":

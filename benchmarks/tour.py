@@ -27,6 +27,27 @@ ROW_PX = 35  # st.dataframe's row height; its header row has the same
 PAINTED = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(null))))"
 FIRST_CELL = '[data-testid="stDataFrame"] td#glide-cell-1-0'  # the list's first row, once drawn
 FINISHED = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY}
+#: in the page's own clock: the user's next input, and the page's last change after it (the portal's
+#: document; a component's iframe, e.g. the calendars', is not watched)
+SETTLE_ARM = """() => {
+  const w = window;
+  w.__fvkitSettle = {input: null, last: null};
+  const input = () => { if (w.__fvkitSettle.input === null) w.__fvkitSettle.input = performance.now(); };
+  document.addEventListener('pointerdown', input, {capture: true, once: true});
+  document.addEventListener('keydown', input, {capture: true, once: true});
+  if (!w.__fvkitObserver) {
+    w.__fvkitObserver = new MutationObserver(() => {
+      const t = w.__fvkitSettle;
+      if (t && t.input !== null) t.last = performance.now();
+    });
+    w.__fvkitObserver.observe(document.documentElement,
+      {subtree: true, childList: true, attributes: true, characterData: true});
+  }
+}"""
+SETTLE_READ = (
+    "() => { const t = window.__fvkitSettle;"
+    " return t && t.input !== null && t.last !== null ? t.last - t.input : null; }"
+)
 
 
 class Skip(Exception):
@@ -46,7 +67,9 @@ class Tab:
         self.runs = 0  # script runs the server ended, those st.rerun() cut short included
         self.finished_at = 0.0  # perf_counter() when the last run's script_finished arrived
         self.received = 0  # bytes the server sent on the websocket
-        self.last = (0.0, 0, 0)  # the last timing: ms from the click to script_finished, bytes received, runs
+        # the last timing: ms from the click to script_finished, bytes received, runs, and ms from the
+        # input to the page's last change before the timing ended (None: no input or no change seen)
+        self.last: tuple[float, int, int, float | None] = (0.0, 0, 0, None)
         self.window = (0.0, 0.0)  # the last timing's click and end, wall-clock seconds
         self.socket: WebSocket | None = None
         self.page.on("websocket", self._socket)
@@ -83,6 +106,7 @@ class Tab:
     def timed(self, act: Callable[[], object], ready: Callable[[], object] | None = None) -> float:
         """Do `act`; return the milliseconds until its run finished, `ready` held and the app is idle."""
         before, received, runs = self.finished, self.received, self.runs
+        self.page.evaluate(SETTLE_ARM)
         clicked = time.time()
         began = time.perf_counter()
         act()
@@ -93,7 +117,9 @@ class Tab:
             ready()
         self.page.locator(IDLE).wait_for(timeout=DONE_MS)
         self.page.evaluate(PAINTED)
-        self.last = ((self.finished_at - began) * 1000, self.received - received, self.runs - runs)
+        settled = self.page.evaluate(SETTLE_READ)
+        shown = float(settled) if isinstance(settled, int | float) else None
+        self.last = ((self.finished_at - began) * 1000, self.received - received, self.runs - runs, shown)
         self.window = (clicked, time.time())
         return (time.perf_counter() - began) * 1000
 

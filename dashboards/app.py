@@ -133,6 +133,10 @@ def main() -> None:
     """Draw the sign-in form, or the header and the page the user opened."""
     st.set_page_config(page_title=TITLE, page_icon="☎️", layout="wide")
     st.html(HIDE_CHROME)
+    # the cookie writer's place, drawn on every run (empty but after a sign-in or a log-out): an element
+    # drawn only sometimes would shift every later element's place, and the browser would draw the whole
+    # page afresh (both runs' elements side by side until the run ends) instead of updating it
+    cookie = st.empty()
     try:
         session.store()
     except StoreLocked as err:
@@ -141,10 +145,10 @@ def main() -> None:
     session.start_live()
     user = session.authenticate()
     if user is None:
-        session.write_cleared_cookie()
+        session.write_cleared_cookie(cookie)
         st.navigation(login_pages(), position="hidden").run()
         return
-    session.write_pending_cookie()
+    session.write_pending_cookie(cookie)
     pages = pages_for(user)
     current = st.navigation(pages)
     apply_theme(user)

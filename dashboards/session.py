@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from fvkit.domain.clock import local_date
 from fvkit.domain.limits import REMEMBER_ME_TTL, SESSION_TTL
@@ -97,13 +98,13 @@ def require_user() -> auth.User:
     return user
 
 
-def _set_cookie(value: str, max_age: int | None) -> None:
-    """Set the session cookie on the portal's own origin: with max_age None it ends with the
-    browser session; max_age 0 clears it."""
+def _set_cookie(slot: DeltaGenerator, value: str, max_age: int | None) -> None:
+    """Set the session cookie on the portal's own origin, drawing the script into `slot`: with
+    max_age None it ends with the browser session; max_age 0 clears it."""
     if value and not _TOKEN.match(value):
         raise ValueError("refusing to write an unexpected token into the page")
     lifetime = "" if max_age is None else f" Max-Age={max_age};"
-    st.html(
+    slot.html(
         f"<script>document.cookie = '{COOKIE}={value};{lifetime} Path=/; SameSite=Strict';</script>",
         unsafe_allow_javascript=True,
     )
@@ -130,12 +131,13 @@ def set_user(user: auth.User, *, remember: bool = False) -> None:
     st.session_state["set_cookie"] = (token, int(ttl.total_seconds()) if remember else None)
 
 
-def write_pending_cookie() -> None:
-    """Hand a new token to the browser (after the rerun that follows sign-in)."""
+def write_pending_cookie(slot: DeltaGenerator) -> None:
+    """Hand a new token to the browser (in the run that follows sign-in), drawing into `slot`
+    (a placeholder drawn on every run, so that the elements after it keep their places)."""
     pending = st.session_state.pop("set_cookie", None)
     if pending:
         token, max_age = pending
-        _set_cookie(token, max_age)
+        _set_cookie(slot, token, max_age)
 
 
 def _cookie_token() -> str | None:
@@ -187,7 +189,7 @@ def sign_out() -> None:
     _forget_user()
 
 
-def write_cleared_cookie() -> None:
-    """Remove the session cookie from the browser after a log-out."""
+def write_cleared_cookie(slot: DeltaGenerator) -> None:
+    """Remove the session cookie from the browser after a log-out, drawing into `slot`."""
     if st.session_state.pop("clear_cookie", False):
-        _set_cookie("", 0)
+        _set_cookie(slot, "", 0)

@@ -28,6 +28,12 @@ else:
 def _changed() -> None:
     """Start a fresh table: row positions of the old selection would point at other recordings."""
     st.session_state["rec_version"] = st.session_state.get("rec_version", 0) + 1
+    _stop_playing()
+
+
+def _stop_playing() -> None:
+    """Turning the page stops the player; the table stays, so the browser updates its rows instead of
+    building a new grid (its selection follows the records: none of them is on the next page)."""
     st.session_state.pop("rec_playing", None)
 
 
@@ -129,7 +135,7 @@ with st.container(horizontal=True, vertical_alignment="center", key="rec_actions
         )
     # the pager sits below the list: above it, the table's own toolbar would cover it
     st.space("stretch")
-    pager(page, "rec_page", call_recording.PAGE_SIZE, buttons="rec", on_change=_changed)
+    pager(page, "rec_page", call_recording.PAGE_SIZE, buttons="rec", on_change=_stop_playing)
 
 show_dialog("rec_dialog", {"delete": confirm_delete, "forward": forward_to})
 

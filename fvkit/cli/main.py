@@ -252,11 +252,15 @@ def project_config() -> list[str]:
 
 
 def streamlit_command(address: str, port: int) -> list[str]:
-    """Return the command that runs the portal: the project's config, then the serving options."""
+    """Return the command that runs the portal: the project's config, then the serving options.
+
+    `dashboards.launch` is `streamlit run` after importing what the pages import, so that no
+    page's first visit after a start pays those imports (docs/PERFORMANCE-NOTES.md).
+    """
     return [
         sys.executable,
         "-m",
-        "streamlit",
+        "dashboards.launch",
         "run",
         str(REPO / "dashboards" / "app.py"),
         *project_config(),

@@ -195,3 +195,22 @@ def test_a_page_the_user_may_not_open_is_not_reachable(portal_db: Path, stub_pag
     assert "stub page call_history" in _markdown(at)
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page("app_pages/conference.py").run()
+
+
+def _header_place(at: AppTest) -> int:
+    return next(i for i, node in at.main.children.items() if str(getattr(node.proto, "id", "")).endswith("-hdr"))
+
+
+@pytest.mark.req("AUTH-2")
+def test_the_cookie_writer_keeps_every_later_element_in_its_place(portal_db: Path) -> None:
+    # the sign-in run writes the session cookie; the next run writes none. Were the writer drawn
+    # only then, every element after it would move one place down and the browser would draw the
+    # whole page afresh on the first click after sign-in (both runs' elements side by side).
+    at = _sign_in(_open(), "7101", "juliet-7101")
+    assert at.main.children[0].type == "html" and "document.cookie" in at.main.children[0].proto.body
+    signed_in = _header_place(at)
+    at.run()
+    assert at.main.children[0].type == "empty"
+    assert _header_place(at) == signed_in
+    at.button(key="hdr_logout").click().run()  # the log-out run clears the cookie at the same place
+    assert "Max-Age=0" in at.main.children[0].proto.body

@@ -190,3 +190,29 @@ def test_download_is_offered_once_recordings_are_selected(db: Path, monkeypatch:
     with tarfile.open(fileobj=io.BytesIO(data()), mode="r:gz") as bundle:
         members = bundle.getnames()
     assert len(members) == 2 and all(m.endswith(".wav") for m in members)
+
+
+@pytest.mark.req("REC-1")
+def test_turning_the_page_stops_the_player_and_unselects_but_keeps_the_table(db: Path) -> None:
+    st.cache_resource.clear()
+    store = Store(db)
+    for k in range(1, 6):  # 6 recordings of the fixture, 36 in all: two pages
+        store.execute(
+            "INSERT INTO recording SELECT id + ? AS id, owner, linkedid, peer, peer_name, started - INTERVAL (?) DAY,"
+            " duration, paused, forwarded_from, seed, script FROM recording WHERE owner = ? AND id < 100000",
+            [100_000 * k, 30 * k, RECORDER],
+        )
+    store.close()
+    at = _select(_open_page(RECORDER), [0])
+    at.button(key="rec_play").click().run()
+    assert len(at.get("audio")) == 1
+    first = _ids(at)
+    at.button(key="rec_next").click().run()
+    assert "26-36 of 36" in [c.value for c in at.caption]
+    assert set(_ids(at)).isdisjoint(first)
+    assert not at.get("audio")  # the player stopped
+    assert at.button(key="rec_play").disabled is True  # the selected recording is not on this page
+    # the same table (key), its rows updated: the browser redraws them instead of building a new grid
+    assert _table_key(at) == "rec_table_0" and at.dataframe[0].proto.id.endswith("rec_table_0")
+    at.button(key="rec_prev").click().run()
+    assert _ids(at) == first and at.button(key="rec_play").disabled is True  # back, nothing selected

@@ -92,6 +92,11 @@ def test_a_daily_reminder_shows_a_chip_per_day_and_a_click_on_its_day_opens_a_ne
     page.screenshot(path=str(artifacts / "calendars-reminder_new_on_busy_day.png"))
     page.keyboard.press("Escape")
     expect(page.get_by_role("dialog")).to_have_count(0)
+    # the run the dismissal starts draws the calendar again; until it ends, both stand side by side
+    page.locator(IDLE).wait_for()
+    expect(page.locator(CALENDAR)).to_have_count(1)
+    page.locator(IDLE).wait_for()
+    expect(frame.locator(".fc-event").filter(has_text=TITLE).first).to_be_visible()
 
     # the chip itself opens the existing reminder, under its own title
     frame.locator(".fc-event").filter(has_text=TITLE).first.click()
