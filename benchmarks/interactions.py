@@ -40,23 +40,12 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # run as a script: the repo's packages, not an installed copy
 
 from benchmarks.tour import DONE_MS, IDLE, TOUR, Skip, Tab, dialog  # noqa: E402
-from tests.e2e.portal import free_port, serve  # noqa: E402
+from tests.e2e.portal import CHROMIUM, CHROMIUM_ARGS, free_port, serve  # noqa: E402
 
 PASSWORD = "benchmark-pw"  # noqa: S105  # a throwaway store built here
 USER = "7101"  # the operator: every privilege, every screen
 USERS = 183  # users of a 200-extension organisation
 WEEKDAY_SHARE = 0.74  # traffic on a calendar day relative to a weekday
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
 
 # --- the store and the servers ------------------------------------------------------------
 
@@ -310,7 +299,7 @@ def main() -> None:
         serve_floor(bench / "interactions-floor.log", floor_env) as floor_url,
         sync_playwright() as p,
     ):
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         # one browser session for every tour, as a user works: tour 1 also pays each screen's first use
         # (the grid's and plotly's code loading); sign-in is timed in a fresh session per tour
         tab, floor_tab = Tab(browser), Tab(browser)

@@ -39,6 +39,10 @@ from fvkit.store.accounts import set_password_hash
 from fvkit.store.secrets import hash_secret
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))  # run as a script: the repo's test helpers too
+
+from tests.e2e.portal import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+
 APP = REPO / "dashboards" / "app.py"
 PAGES = ("call_history", "voicemail", "contact", "call_recording")
 PASSWORD = "benchmark-pw"  # noqa: S105  # a throwaway store built here
@@ -119,19 +123,6 @@ def analytics_ms(db: Path, runs: int = 5) -> tuple[float, int]:
     return ms, calls
 
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
-
-
 def portal_peak_mib(db: Path) -> float:
     """Serve the store with `fvkit serve`, walk every page in Chromium, return the server's peak RSS."""
     from playwright.sync_api import sync_playwright
@@ -155,7 +146,7 @@ def portal_peak_mib(db: Path) -> float:
             except OSError:
                 time.sleep(0.2)
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1400, "height": 1600})
             page.goto(f"{url}/call_history")
             page.get_by_role("textbox", name="Extension").fill("7101")

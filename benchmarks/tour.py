@@ -16,8 +16,8 @@ from playwright.sync_api import Error as PlaywrightError
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from fvkit.domain.screens import Screen
+from tests.e2e.portal import IDLE
 
-IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 PAGER = re.compile(r"^\d+-\d+ of \d+$|^0 of 0$")
 MONTH = re.compile(r"^(January|February|March|April|May|June|July|August|September|October|November|December) \d{4}$")
 FIND_MS = 5_000  # a control that is not there within this is missing, not slow

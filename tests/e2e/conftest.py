@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from fvkit.store.db import Store
-from tests.e2e.portal import serve
+from tests.e2e.portal import CHROMIUM, CHROMIUM_ARGS, serve
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts" / "e2e"
@@ -87,18 +87,8 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
     """Use Debian's Chromium, offline (`playwright install` cannot download here)."""
     return {
         **browser_type_launch_args,
-        "executable_path": "/usr/bin/chromium",
-        "args": [
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--disable-dev-shm-usage",
-        ],
+        "executable_path": CHROMIUM,
+        "args": CHROMIUM_ARGS,
     }
 
 

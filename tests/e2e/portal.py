@@ -16,6 +16,19 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 #: the page is idle: the script run a click started has finished
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+#: Debian's Chromium, headless in a container: the browser tests and the benchmarks launch it so
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
 
 
 def free_port() -> int:
