@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+import pyarrow as pa
 
 from fvkit.domain.calls import Disposition
 from fvkit.sim.paths import DST, SRC, Offset, Path
@@ -86,16 +87,22 @@ class PathTable:
             step_count=np.asarray(self.step_count[p0:], dtype=np.int64),
             step_at=np.asarray(self.step_at[s0:], dtype=np.float64).reshape(-1, 4),
             step_slot=np.asarray(self.step_slot[s0:], dtype=np.int8),
+            step_prefix=pa.array(self.step_prefix[s0:], type=pa.string()),
+            step_suffix=pa.array(self.step_suffix[s0:], type=pa.string()),
         )
         if done is not None:
-            new = Frozen(*(np.concatenate([a, b]) for a, b in zip(done.columns(), new.columns(), strict=True)))
+            new = Frozen(
+                **{name: np.concatenate([getattr(done, name), getattr(new, name)]) for name in _NUMPY_FIELDS},
+                step_prefix=pa.concat_arrays([done.step_prefix, new.step_prefix]),
+                step_suffix=pa.concat_arrays([done.step_suffix, new.step_suffix]),
+            )
         self._frozen = new
         return new
 
 
 @dataclass(frozen=True, slots=True)
 class Frozen:
-    """Numpy arrays of a PathTable."""
+    """Numpy (and Arrow, for the step texts) arrays of a PathTable."""
 
     end: np.ndarray
     answer: np.ndarray
@@ -105,19 +112,11 @@ class Frozen:
     step_count: np.ndarray
     step_at: np.ndarray
     step_slot: np.ndarray
+    step_prefix: pa.Array  # each step's text before its placeholder (all of it when it has none)
+    step_suffix: pa.Array
 
-    def columns(self) -> tuple[np.ndarray, ...]:
-        """Return the arrays in field order."""
-        return (
-            self.end,
-            self.answer,
-            self.has_answer,
-            self.disposition,
-            self.step_first,
-            self.step_count,
-            self.step_at,
-            self.step_slot,
-        )
+
+_NUMPY_FIELDS = ("end", "answer", "has_answer", "disposition", "step_first", "step_count", "step_at", "step_slot")
 
 
 def seconds(coefs: np.ndarray, draws: np.ndarray) -> np.ndarray:

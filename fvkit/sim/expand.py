@@ -209,24 +209,35 @@ def _flow(r: Routed, table: PathTable, arr: Frozen, linkedid: pa.Array, start: n
             "linkedid": linkedid.take(pa.array(call_idx)),
             "seq": pa.array((local + 1).astype(np.int16)),
             "time": _ts(time),
-            "description": _descriptions(r, table, step, call_idx, arr.step_slot),
+            "description": _descriptions(r, arr, step, call_idx),
         }
     )
 
 
-def _descriptions(r: Routed, table: PathTable, step: np.ndarray, call_idx: np.ndarray, slots: np.ndarray) -> pa.Array:
-    """Step texts with the caller's or dialled number put in their placeholder."""
-    prefix = pa.array(table.step_prefix, type=pa.string())
-    suffix = pa.array(table.step_suffix, type=pa.string())
-    slot = slots[step]
+def _descriptions(r: Routed, arr: Frozen, step: np.ndarray, call_idx: np.ndarray) -> pa.Array:
+    """Step texts with the caller's or dialled number put in their placeholder.
+
+    Built in Arrow: the steps with a placeholder are joined (prefix, number, suffix) and put
+    back in place of their bare prefix; the others are their prefix alone.
+    """
+    prefix = arr.step_prefix
     head = prefix.take(pa.array(step))
-    if not slot.any():
+    slot = arr.step_slot[step]
+    hit = np.flatnonzero(slot)
+    if not len(hit):
         return head
-    middle = np.full(len(step), "", dtype=object)
-    for code, values in ((1, r.src), (2, r.dst)):
-        hit = slot == code
-        middle[hit] = values[call_idx[hit]]
-    return pc.binary_join_element_wise(head, pa.array(middle, type=pa.string()), suffix.take(pa.array(step)), "")
+    calls = pa.array(call_idx[hit])
+    numbers = pc.if_else(
+        pa.array(slot[hit] == 1),
+        pa.array(r.src, type=pa.string()).take(calls),
+        pa.array(r.dst, type=pa.string()).take(calls),
+    )
+    hit_steps = pa.array(step[hit])
+    suffix = arr.step_suffix
+    joined = pc.binary_join_element_wise(prefix.take(hit_steps), numbers, suffix.take(hit_steps), "")
+    mask = np.zeros(len(step), dtype=bool)
+    mask[hit] = True
+    return pc.replace_with_mask(head, pa.array(mask), joined)
 
 
 def _media(
