@@ -15,7 +15,7 @@ _DISPOSITION_INDEX = {d: i for i, d in enumerate(DISPOSITIONS)}
 
 
 def _coefs(o: Offset | None) -> tuple[float, float, float, float]:
-    return (0.0, 0.0, 0.0, 0.0) if o is None else (o.const, o.ring, o.talk, o.message)
+    return (0.0, 0.0, 0.0, 0.0) if o is None else o
 
 
 def _split(text: str) -> tuple[str, int, str]:
