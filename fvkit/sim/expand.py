@@ -37,8 +37,8 @@ def _ts(micros: np.ndarray) -> pa.Array:
 
 
 def _dict(codes: np.ndarray, values: list[str]) -> pa.Array:
-    """A string column from small-integer codes into a short list of labels."""
-    return pa.array(np.asarray(values, dtype=object)[codes], type=pa.string())
+    """A string column from small-integer codes into a short list of labels (dictionary-encoded)."""
+    return pa.DictionaryArray.from_arrays(pa.array(codes.astype(np.int32)), pa.array(values, type=pa.string()))
 
 
 def _lookup(mapping: dict[str, str]) -> Callable[[np.ndarray], np.ndarray]:
@@ -181,17 +181,19 @@ def _history(calls: pa.Table, r: Routed, table: PathTable, tg: Targets, settings
     placed = np.concatenate([p[3] for p in parts])
     order = np.lexsort((r.start[rows], owner.astype(str)))
     rows, owner, primary, placed = rows[order], owner[order], primary[order], placed[order]
-    body = calls.take(pa.array(rows))
-    head = pa.table(
-        {
-            "owner": pa.array(owner, type=pa.string()),
-            "is_primary": pa.array(primary),
-            "placed": pa.array(placed),
-        }
-    )
-    for name in body.column_names:
-        head = head.append_column(name, body.column(name))
-    return head
+    index = pa.array(rows.astype(np.int32))
+    columns = {
+        "owner": pa.array(owner, type=pa.string()),
+        "is_primary": pa.array(primary),
+        "placed": pa.array(placed),
+    }
+    for name in calls.column_names:
+        column = calls.column(name).combine_chunks()
+        # NOTE: a text column becomes a dictionary over the calls' texts: the rows share them,
+        # no string is copied per history row (DuckDB stores plain VARCHAR)
+        text = pa.types.is_string(column.type)
+        columns[name] = pa.DictionaryArray.from_arrays(index, column) if text else column.take(index)
+    return pa.table(columns)
 
 
 def _flow(r: Routed, table: PathTable, arr: Frozen, linkedid: pa.Array, start: np.ndarray) -> pa.Table:
@@ -206,7 +208,7 @@ def _flow(r: Routed, table: PathTable, arr: Frozen, linkedid: pa.Array, start: n
     time = start[call_idx] + (at * US).astype(np.int64)
     return pa.table(
         {
-            "linkedid": linkedid.take(pa.array(call_idx)),
+            "linkedid": pa.DictionaryArray.from_arrays(pa.array(call_idx.astype(np.int32)), linkedid),
             "seq": pa.array((local + 1).astype(np.int16)),
             "time": _ts(time),
             "description": _descriptions(r, arr, step, call_idx),
@@ -217,15 +219,16 @@ def _flow(r: Routed, table: PathTable, arr: Frozen, linkedid: pa.Array, start: n
 def _descriptions(r: Routed, arr: Frozen, step: np.ndarray, call_idx: np.ndarray) -> pa.Array:
     """Step texts with the caller's or dialled number put in their placeholder.
 
-    Built in Arrow: the steps with a placeholder are joined (prefix, number, suffix) and put
-    back in place of their bare prefix; the others are their prefix alone.
+    A dictionary array, so no step text is copied per call: a step without a placeholder is
+    its path step's text (an index into the path table's texts); the steps with one are joined
+    (prefix, number, suffix) and appended to the dictionary. DuckDB stores plain VARCHAR.
     """
     prefix = arr.step_prefix
-    head = prefix.take(pa.array(step))
+    indices = step.astype(np.int32)
     slot = arr.step_slot[step]
     hit = np.flatnonzero(slot)
     if not len(hit):
-        return head
+        return pa.DictionaryArray.from_arrays(pa.array(indices), prefix)
     calls = pa.array(call_idx[hit])
     numbers = pc.if_else(
         pa.array(slot[hit] == 1),
@@ -233,11 +236,9 @@ def _descriptions(r: Routed, arr: Frozen, step: np.ndarray, call_idx: np.ndarray
         pa.array(r.dst, type=pa.string()).take(calls),
     )
     hit_steps = pa.array(step[hit])
-    suffix = arr.step_suffix
-    joined = pc.binary_join_element_wise(prefix.take(hit_steps), numbers, suffix.take(hit_steps), "")
-    mask = np.zeros(len(step), dtype=bool)
-    mask[hit] = True
-    return pc.replace_with_mask(head, pa.array(mask), joined)
+    joined = pc.binary_join_element_wise(prefix.take(hit_steps), numbers, arr.step_suffix.take(hit_steps), "")
+    indices[hit] = len(prefix) + np.arange(len(hit), dtype=np.int32)
+    return pa.DictionaryArray.from_arrays(pa.array(indices), pa.concat_arrays([prefix, joined]))
 
 
 def _media(
