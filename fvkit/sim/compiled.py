@@ -15,7 +15,8 @@ _DISPOSITION_INDEX = {d: i for i, d in enumerate(DISPOSITIONS)}
 
 
 def _coefs(o: Offset | None) -> tuple[float, float, float, float]:
-    return (0.0, 0.0, 0.0, 0.0) if o is None else o
+    # NOTE: a plain tuple, not the NamedTuple itself: numpy converts a list of those 6x slower
+    return (0.0, 0.0, 0.0, 0.0) if o is None else (o.const, o.ring, o.talk, o.message)
 
 
 def _split(text: str) -> tuple[str, int, str]:

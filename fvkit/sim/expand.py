@@ -102,16 +102,10 @@ def expand(
         lastdata,
     )
     internal_party = np.where(user_caller, src, np.where(r.party >= 0, dst, ""))
-    dept = np.asarray([settings.departments.get(x, "") for x in internal_party.tolist()], dtype=object)
+    dept = _lookup(settings.departments)(internal_party)
     outgoing = kind == Kind.OUTGOING
-    dnis = np.where(
-        outgoing | (kind == Kind.INTERNAL),
-        dst,
-        np.asarray(
-            [settings.org.parties[x].did if x in settings.org.parties else "" for x in dst.tolist()],
-            dtype=object,
-        ),
-    )
+    did_of = _lookup({number: party.did for number, party in settings.org.parties.items()})
+    dnis = np.where(outgoing | (kind == Kind.INTERNAL), dst, did_of(dst))
     channel_owner = np.where(user_caller, src, settings.trunk)
     dstchan = np.asarray([p.dstchannel for p in paths], dtype=object)[pid]
     dstchan = np.where(outgoing, f"PJSIP/{settings.trunk}", dstchan)
