@@ -6,8 +6,9 @@ calls come in bursts, so the share the same trunk blocks differs by about half a
 month to the next (0.9-2.4% with 11 lines over six sampled months of the demo). A traffic
 engineer checks the size against the measured busy hour; so does this: when the month's busy
 hour blocks outside the band, the run is repeated on a fresh store with a line more (or less),
-at most `MAX_STUDIES` runs. Same seed and start give the same calls whatever the trunk, so a
-study changes only what the trunk decides.
+at most `MAX_STUDIES` runs. Same seed and start draw the same organisation and calls whatever
+the trunk: a study changes what the trunk decides, and what follows from it (redials after a
+blocked call, who is free for the next one).
 """
 
 from __future__ import annotations
