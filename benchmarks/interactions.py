@@ -40,12 +40,11 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # run as a script: the repo's packages, not an installed copy
 
 from benchmarks.tour import DONE_MS, IDLE, TOUR, Skip, Tab, dialog  # noqa: E402
+from fvkit.sim.run import calls_per_user_day_for  # noqa: E402
 from tests.e2e.portal import CHROMIUM, CHROMIUM_ARGS, free_port, serve  # noqa: E402
 
 PASSWORD = "benchmark-pw"  # noqa: S105  # a throwaway store built here
 USER = "7101"  # the operator: every privilege, every screen
-USERS = 183  # users of a 200-extension organisation
-WEEKDAY_SHARE = 0.74  # traffic on a calendar day relative to a weekday
 
 # --- the store and the servers ------------------------------------------------------------
 
@@ -55,7 +54,7 @@ def build(path: Path, calls: int) -> None:
     if path.exists():
         return
     days = 365 if calls >= 100_000 else 30
-    per_day = calls / days / USERS / WEEKDAY_SHARE
+    per_day = calls_per_user_day_for(calls, days)
     start = time.strftime("%Y-%m-%d", time.gmtime(time.time() - days * 86_400))
     partial = path.with_name(path.stem + ".partial.duckdb")
     partial.unlink(missing_ok=True)

@@ -33,7 +33,7 @@ from streamlit.testing.v1 import AppTest
 
 from fvkit.portal import analytics, call_history
 from fvkit.portal.auth import acting_as
-from fvkit.sim.run import Options, simulate
+from fvkit.sim.run import Options, calls_per_user_day_for, simulate
 from fvkit.store import Store
 from fvkit.store.accounts import set_password_hash
 from fvkit.store.secrets import hash_secret
@@ -47,8 +47,6 @@ APP = REPO / "dashboards" / "app.py"
 PAGES = ("call_history", "voicemail", "contact", "call_recording")
 PASSWORD = "benchmark-pw"  # noqa: S105  # a throwaway store built here
 SIZES = {"10k": 10_000, "100k": 100_000, "1M": 1_000_000, "10M": 10_000_000}
-USERS = 183  # users of a 200-extension organisation
-WEEKDAY_SHARE = 0.74  # traffic on a calendar day relative to a weekday
 
 
 def build(path: Path, calls: int) -> None:
@@ -56,7 +54,7 @@ def build(path: Path, calls: int) -> None:
     if path.exists():
         return
     days = 365.0 if calls >= 1_000_000 else 30.0
-    per_day = calls / days / USERS / WEEKDAY_SHARE
+    per_day = calls_per_user_day_for(calls, days)
     tmp = path.with_suffix(".partial")
     tmp.unlink(missing_ok=True)
     db = Store(tmp)

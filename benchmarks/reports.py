@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 from fvkit.domain.reports import Report
-from fvkit.sim.run import Options, simulate
+from fvkit.sim.run import Options, calls_per_user_day_for, simulate
 from fvkit.store import Store
 from fvkit.store import reports as duck
 from pipelines.lake import export_lake
@@ -31,7 +31,7 @@ def build(path: Path, calls: int) -> float:
     t0 = time.perf_counter()
     simulate(store, datetime(2026, 1, 1, 8), seed=7, extensions=200, options=Options(days=0.0))
     days = 365.0
-    per_day = calls / days / 183 / 0.74  # ~0.74 of a user's draws are calls it places or gets
+    per_day = calls_per_user_day_for(calls, days)
     simulate(
         store,
         datetime(2026, 1, 1, 8),

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import duckdb
 
-from fvkit.sim.run import CALL_TABLES, Options, simulate
+from fvkit.sim.run import CALL_TABLES, Options, calls_per_user_day_for, simulate
 from fvkit.store import Store
 
 
@@ -33,9 +33,8 @@ def main() -> None:
         t0 = time.perf_counter()
         simulate(store, datetime(2026, 1, 1, 8), seed=7, extensions=200, options=Options(days=0.0))
         org_s = time.perf_counter() - t0
-        # ~34k calls per 30 days at 8 calls/user/day for 183 users: scale days to the target
         days = 365.0
-        per_day = args.calls / days / 183 / 0.74
+        per_day = calls_per_user_day_for(args.calls, days)
         t0 = time.perf_counter()
         summary = simulate(
             store,

@@ -13,13 +13,14 @@ frozen out of garbage collection (see `dashboards.gc_freeze`).
 from __future__ import annotations
 
 import ast
-import gc
 import importlib
 import importlib.util
 import logging
 import sys
 import time
 from pathlib import Path
+
+from dashboards.gc_freeze import freeze_imports
 
 PAGES = Path(__file__).parent / "app_pages"
 ENTRY = Path(__file__).parent / "app.py"
@@ -82,8 +83,7 @@ def warm(modules: list[str] | None = None) -> tuple[list[str], float]:
             failed.append(name)
     if modules is None:
         _warm_plotly()
-    gc.collect()
-    gc.freeze()
+    freeze_imports()  # the first run then has nothing new to freeze
     return failed, time.perf_counter() - began
 
 

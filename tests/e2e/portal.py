@@ -13,6 +13,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from playwright.sync_api import Locator, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
 REPO = Path(__file__).resolve().parents[2]
 #: the page is idle: the script run a click started has finished
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
@@ -29,6 +32,34 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--disable-dev-shm-usage",
 ]
+
+
+def log_in(page: Page, number: str, password: str, *, remember: bool = False) -> None:
+    """Fill the sign-in form (Extension, Password, Remember me) and click Login."""
+    page.get_by_role("textbox", name="Extension").fill(number)
+    page.get_by_role("textbox", name="Password").fill(password)
+    if remember:
+        page.get_by_text("Remember me").click()
+    page.get_by_role("button", name="Login").click()
+
+
+def pick(page: Page, box: Locator, option: str) -> None:
+    """Open a select box and choose `option`, once the page is idle.
+
+    NOTE: a click that lands while a run redraws the dialog opens no list (seen once under
+    load); the list is opened again then.
+    """
+    page.locator(IDLE).wait_for()
+    choice = page.get_by_role("option", name=option, exact=True)
+    for _ in range(2):
+        if not page.get_by_role("listbox").count():  # a list still opening is not clicked shut
+            box.click()
+        try:
+            choice.wait_for(timeout=5_000)
+            break
+        except PlaywrightTimeout:
+            page.locator(IDLE).wait_for()
+    choice.click()
 
 
 def free_port() -> int:

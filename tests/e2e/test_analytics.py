@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 from fvkit.portal import analytics
 from fvkit.portal.auth import acting_as
 from fvkit.store.db import Store
-from tests.e2e.portal import IDLE, serve
+from tests.e2e.portal import IDLE, log_in, serve
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -58,9 +58,7 @@ def test_analytics_shows_the_users_figures_and_charts(
     page: Page, recent_url: str, expected: dict[str, analytics.Kpis], password: str, artifacts: Path
 ) -> None:
     page.goto(recent_url)
-    page.get_by_role("textbox", name="Extension").fill("7101")
-    page.get_by_role("textbox", name="Password").fill(password)
-    page.get_by_role("button", name="Login").click()
+    log_in(page, "7101", password)
     page.get_by_role("link", name="Analytics").first.click()
     expect(page).to_have_url(f"{recent_url}/analytics")
     k = expected["Last 30 days"]

@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from fvkit.store.db import Store
-from tests.e2e.portal import IDLE, serve
+from tests.e2e.portal import IDLE, log_in, serve
 
 REPO = Path(__file__).resolve().parents[2]
 BASIC = "7105"
@@ -49,9 +49,7 @@ def test_basic_user_blocks_a_caller_then_sees_and_removes_the_block(
 ) -> None:
     page.set_viewport_size({"width": 1400, "height": 1600})
     page.goto(f"{basic_url}/call_history")
-    page.get_by_role("textbox", name="Extension").fill(BASIC)
-    page.get_by_role("textbox", name="Password").fill(password)
-    page.get_by_role("button", name="Login").click()
+    log_in(page, BASIC, password)
     expect(page.get_by_text(re.compile(r"^\d+-\d+ of \d+$"))).to_be_visible()
     page.locator(IDLE).wait_for()
     box = page.locator('[data-testid="stDataFrame"]').first.bounding_box()

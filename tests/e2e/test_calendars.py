@@ -10,15 +10,14 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.portal import IDLE
+from tests.e2e.portal import IDLE, log_in, pick
 
 CALENDAR = 'iframe[title="streamlit_calendar.calendar"]'
 TITLE = "Daily check-in x3"
 
 
 def _choose(page: Page, label: str, option: str) -> None:
-    page.get_by_role("dialog").locator('[data-testid="stSelectbox"]').filter(has_text=label).click()
-    page.get_by_role("option", name=option, exact=True).click()
+    pick(page, page.get_by_role("dialog").locator('[data-testid="stSelectbox"]').filter(has_text=label), option)
     page.locator(IDLE).wait_for()
 
 
@@ -30,9 +29,7 @@ def test_a_daily_reminder_shows_a_chip_per_day_and_a_click_on_its_day_opens_a_ne
 ) -> None:
     page.set_viewport_size({"width": 1400, "height": 2000})
     page.goto(f"{portal_url}/reminder")
-    page.get_by_role("textbox", name="Extension").fill("7106")
-    page.get_by_role("textbox", name="Password").fill(password)
-    page.get_by_role("button", name="Login").click()
+    log_in(page, "7106", password)
     expect(page.locator(CALENDAR)).to_be_visible()
     page.locator(IDLE).wait_for()
 

@@ -7,40 +7,18 @@ import wave
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Locator, Page, expect
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import Page, expect
 
-from tests.e2e.portal import IDLE
+from tests.e2e.portal import IDLE, log_in, pick
 
 USER = "7109"  # Standard access with Call forwarding in the e2e organisation; no other test uses it
 
 
 def _sign_in(page: Page, url: str, password: str) -> None:
     page.goto(f"{url}/call_handling")
-    page.get_by_role("textbox", name="Extension").fill(USER)
-    page.get_by_role("textbox", name="Password").fill(password)
-    page.get_by_role("button", name="Login").click()
+    log_in(page, USER, password)
     expect(page.get_by_text("User's call handling")).to_be_visible()
     page.locator(IDLE).wait_for()
-
-
-def _pick(page: Page, box: Locator, option: str) -> None:
-    """Open a select box and choose `option`, once the page is idle.
-
-    NOTE: a click that lands while a run redraws the dialog opens no list (seen once under
-    load); the list is opened again then.
-    """
-    page.locator(IDLE).wait_for()
-    choice = page.get_by_role("option", name=option, exact=True)
-    for _ in range(2):
-        if not page.get_by_role("listbox").count():  # a list still opening is not clicked shut
-            box.click()
-        try:
-            choice.wait_for(timeout=5_000)
-            break
-        except PlaywrightTimeout:
-            page.locator(IDLE).wait_for()
-    choice.click()
 
 
 def _rule_cells(page: Page, col: int) -> list[str]:
@@ -64,7 +42,7 @@ def test_dnd_and_a_user_defined_rule_are_listed_after_a_reload(
     page.locator(".st-key-hd_user_new button").click()
     dialog = page.get_by_role("dialog")
     expect(dialog.get_by_text("Call process rule")).to_be_visible()
-    _pick(page, dialog.locator('[data-testid="stSelectbox"]').filter(has_text="Action"), "Play announcement")
+    pick(page, dialog.locator('[data-testid="stSelectbox"]').filter(has_text="Action"), "Play announcement")
     expect(dialog.get_by_text("Announcement", exact=True)).to_be_visible()
     page.locator(IDLE).wait_for()
     dialog.get_by_role("button", name="OK").click()
@@ -72,9 +50,7 @@ def test_dnd_and_a_user_defined_rule_are_listed_after_a_reload(
 
     page.context.clear_cookies()  # a new browser session (a reload alone keeps the sign-in)
     page.reload()  # a new session: what shows now comes from the store
-    page.get_by_role("textbox", name="Extension").fill(USER)
-    page.get_by_role("textbox", name="Password").fill(password)
-    page.get_by_role("button", name="Login").click()
+    log_in(page, USER, password)
     expect(page.get_by_text("User's call handling")).to_be_visible()
     page.locator(IDLE).wait_for()
     expect(page.get_by_role("switch", name="Do not disturb")).to_be_checked()
@@ -151,7 +127,7 @@ def test_the_guides_call_handling_procedures_word_for_word(
     expect(page.get_by_role("button", name="Save call forward")).to_have_count(0)
 
     # p.26 Managing a call: choose a status, set Call Process to User defined, then click New
-    _pick(
+    pick(
         page, page.locator('[data-testid="stSelectbox"]').filter(has_text="Configure how to handle calls").first, "Busy"
     )
     page.locator(IDLE).wait_for()
@@ -162,7 +138,7 @@ def test_the_guides_call_handling_procedures_word_for_word(
     dialog = page.get_by_role("dialog")
     expect(dialog.get_by_role("combobox", name="Schedule")).to_have_value("All day")
     # p.28 steps 4-8: Action Play announcement; New (+) beside the list; Name; Action Call me; Close
-    _pick(page, dialog.locator('[data-testid="stSelectbox"]').filter(has_text="Action"), "Play announcement")
+    pick(page, dialog.locator('[data-testid="stSelectbox"]').filter(has_text="Action"), "Play announcement")
     expect(dialog.get_by_role("combobox", name="Announcement")).to_be_visible()
     page.locator(IDLE).wait_for()
     dialog.get_by_role("button", name="➕ New").first.click()  # a button with help is drawn in two layers

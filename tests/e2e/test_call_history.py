@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.portal import IDLE
+from tests.e2e.portal import IDLE, log_in, pick
 
 DIRECTION_COL, DISPOSITION_COL = 8, 7  # glide columns: 0 is the selection checkbox
 
@@ -18,9 +18,7 @@ DIRECTION_COL, DISPOSITION_COL = 8, 7  # glide columns: 0 is the selection check
 def _open_history(page: Page, url: str, password: str) -> None:
     page.set_viewport_size({"width": 1400, "height": 2000})
     page.goto(f"{url}/call_history")
-    page.get_by_role("textbox", name="Extension").fill("7101")
-    page.get_by_role("textbox", name="Password").fill(password)
-    page.get_by_role("button", name="Login").click()
+    log_in(page, "7101", password)
     expect(page.get_by_text(re.compile(r"^\d+-\d+ of \d+$"))).to_be_visible()
     page.locator(IDLE).wait_for()
     # the run that writes the new session cookie follows; until it ends, its elements and the
@@ -37,8 +35,7 @@ def _choose(page: Page, label: str, option: str) -> None:
 
     The pager need not change: a filter may keep every row shown (all outgoing calls answered).
     """
-    page.locator('[data-testid="stSelectbox"]').filter(has_text=label).click()
-    page.get_by_role("option", name=option, exact=True).click()
+    pick(page, page.locator('[data-testid="stSelectbox"]').filter(has_text=label), option)
     combobox = page.get_by_role("combobox", name=label)
     expect(combobox.first).to_have_value(option)
     page.locator(IDLE).wait_for()
@@ -190,9 +187,7 @@ def test_block_a_caller_from_call_history_then_find_it_in_the_block_list(
 
     page.context.clear_cookies()  # a new browser session (a reload alone keeps the sign-in)
     page.goto(f"{portal_url}/contact")  # a new session: sign in again on the Contact page
-    page.get_by_role("textbox", name="Extension").fill("7101")
-    page.get_by_role("textbox", name="Password").fill(password)
-    page.get_by_role("button", name="Login").click()
+    log_in(page, "7101", password)
     page.get_by_role("button", name="🚫 Personal Block List").click()
     listed = page.get_by_role("dialog").locator('[data-testid="stDataFrame"]')
     expect(listed).to_be_visible()

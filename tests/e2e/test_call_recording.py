@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from fvkit.store.db import Store
-from tests.e2e.portal import IDLE, serve
+from tests.e2e.portal import IDLE, log_in, serve
 
 REPO = Path(__file__).resolve().parents[2]
 TABLE = '[data-testid="stDataFrame"]'
@@ -78,9 +78,7 @@ def test_download_two_recordings_as_one_tgz_and_play_one(
     lengths = _durations(recordings_db, RECORDER)
     assert len(lengths) >= 2, "the fixture should give 7101 at least two recordings"
     page.goto(f"{recordings_url}/call_recording")
-    page.get_by_role("textbox", name="Extension").fill(RECORDER)
-    page.get_by_role("textbox", name="Password").fill(password)
-    page.get_by_role("button", name="Login").click()
+    log_in(page, RECORDER, password)
     expect(page.get_by_text("Press *30 during a call to record, *31 to pause, *30 to resume.")).to_be_visible()
     expect(page.locator(TABLE)).to_be_visible()
     expect(page.get_by_text(f"1-{len(lengths)} of {len(lengths)}", exact=True)).to_be_visible()

@@ -10,15 +10,13 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from fvkit.cli.main import streamlit_command
-from tests.e2e.portal import IDLE
+from tests.e2e.portal import IDLE, log_in
 
 
 def _sign_in(page: Page, url: str, slug: str, password: str) -> None:
     page.set_viewport_size({"width": 1366, "height": 768})
     page.goto(f"{url}/{slug}")
-    page.get_by_role("textbox", name="Extension").fill("7101")
-    page.get_by_role("textbox", name="Password").fill(password)
-    page.get_by_role("button", name="Login").click()
+    log_in(page, "7101", password)
     page.locator('[data-testid="stDataFrame"]').first.wait_for()
     page.locator(IDLE).wait_for()
 

@@ -21,7 +21,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from fvkit.store.db import Store
-from tests.e2e.portal import IDLE, serve
+from tests.e2e.portal import IDLE, log_in, serve
 
 REPO = Path(__file__).resolve().parents[2]
 ORGANIZER = "7104"
@@ -55,9 +55,7 @@ def test_create_an_event_see_it_in_the_calendar_edit_delete_and_refuse_a_stereo_
 ) -> None:
     url, outbox = conference_portal
     page.goto(f"{url}/conference")
-    page.get_by_role("textbox", name="Extension").fill(ORGANIZER)
-    page.get_by_role("textbox", name="Password").fill(password)
-    page.get_by_role("button", name="Login").click()
+    log_in(page, ORGANIZER, password)
     calendar = page.frame_locator('[data-testid="stCustomComponentV1"]').first
     expect(calendar.locator(".fc-daygrid-day").first).to_be_visible(timeout=20_000)
     page.locator(IDLE).wait_for()
@@ -191,9 +189,7 @@ def test_a_weekly_event_shows_four_chips_and_a_click_on_its_day_opens_a_new_even
     url, _ = conference_portal
     page.set_viewport_size({"width": 1400, "height": 2000})
     page.goto(f"{url}/conference")
-    page.get_by_role("textbox", name="Extension").fill(ORGANIZER)
-    page.get_by_role("textbox", name="Password").fill(password)
-    page.get_by_role("button", name="Login").click()
+    log_in(page, ORGANIZER, password)
     calendar = page.frame_locator('[data-testid="stCustomComponentV1"]').first
     expect(calendar.locator(".fc-daygrid-day").first).to_be_visible(timeout=20_000)
     page.locator(IDLE).wait_for()

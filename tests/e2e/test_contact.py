@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from tests.e2e.portal import IDLE
+from tests.e2e.portal import IDLE, log_in
 
 #: 7108 and 7107 are Standard with the Block list privilege in the e2e organisation
 IMPORTER, BLOCKER = "7108", "7107"
@@ -26,9 +26,7 @@ NAME_COL = 2  # glide columns: 0 is the selection checkbox, 1 the star
 def _open_contacts(page: Page, url: str, number: str, password: str) -> None:
     page.set_viewport_size({"width": 1400, "height": 1800})
     page.goto(f"{url}/contact")
-    page.get_by_role("textbox", name="Extension").fill(number)
-    page.get_by_role("textbox", name="Password").fill(password)
-    page.get_by_role("button", name="Login").click()
+    log_in(page, number, password)
     expect(page.get_by_role("button", name="➕ New")).to_be_visible()
     page.locator(IDLE).wait_for()
 

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from fvkit.portal.device import parse_payload
-from tests.e2e.portal import IDLE
+from tests.e2e.portal import IDLE, log_in
 
 USER = "7111"  # the one extension these tests change in the shared portal
 
@@ -20,9 +20,7 @@ def _open_device(page: Page, url: str, password: str) -> None:
     page.set_viewport_size({"width": 1400, "height": 1800})
     page.context.clear_cookies()  # a new browser session (a reload alone keeps the sign-in)
     page.goto(f"{url}/device")
-    page.get_by_role("textbox", name="Extension").fill(USER)
-    page.get_by_role("textbox", name="Password").fill(password)
-    page.get_by_role("button", name="Login").click()
+    log_in(page, USER, password)
     expect(page.get_by_role("button", name="View Mobile Login Information...")).to_be_visible()
     page.locator(IDLE).wait_for()
 

@@ -21,7 +21,7 @@ from playwright.sync_api import Download, Locator, Page, expect
 from pypdf import PdfReader
 
 from fvkit.store.db import Store
-from tests.e2e.portal import IDLE, serve
+from tests.e2e.portal import IDLE, log_in, serve
 
 REPO = Path(__file__).resolve().parents[2]
 TABLE = '[data-testid="stDataFrame"]'
@@ -123,9 +123,7 @@ def test_send_a_fax_then_download_it_from_sent(
     page: Page, fax_url: str, password: str, artifacts: Path, tmp_path: Path
 ) -> None:
     page.goto(f"{fax_url}/fax")
-    page.get_by_role("textbox", name="Extension").fill(SENDER)
-    page.get_by_role("textbox", name="Password").fill(password)
-    page.get_by_role("button", name="Login").click()
+    log_in(page, SENDER, password)
     new = _button(page, "➕ New")
     expect(new).to_be_visible()
     page.locator(IDLE).wait_for()
@@ -172,9 +170,7 @@ def test_send_a_fax_then_download_it_from_sent(
 def _sign_in(page: Page, url: str, password: str) -> None:
     page.context.clear_cookies()  # a new browser session (a reload alone keeps the sign-in)
     page.goto(f"{url}/fax")
-    page.get_by_role("textbox", name="Extension").fill(SENDER)
-    page.get_by_role("textbox", name="Password").fill(password)
-    page.get_by_role("button", name="Login").click()
+    log_in(page, SENDER, password)
     expect(_button(page, "➕ New")).to_be_visible()
     page.locator(IDLE).wait_for()
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.portal import IDLE
+from tests.e2e.portal import IDLE, log_in
 
 #: the shared portal: this test changes only 7110's preferences
 USER = "7110"
@@ -18,9 +18,7 @@ RING_LABEL = "Ring duration (seconds before voicemail)"
 def _sign_in_to_preferences(page: Page, url: str, password: str) -> None:
     page.set_viewport_size({"width": 1280, "height": 2400})  # the whole page in one screenshot
     page.goto(f"{url}/preferences")
-    page.get_by_role("textbox", name="Extension").fill(USER)
-    page.get_by_role("textbox", name="Password").fill(password)
-    page.get_by_role("button", name="Login").click()
+    log_in(page, USER, password)
     expect(page.get_by_text("Display Preference")).to_be_visible()
     page.locator(IDLE).wait_for()
 

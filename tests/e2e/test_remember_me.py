@@ -6,15 +6,12 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
 from dashboards.session import COOKIE
+from tests.e2e.portal import log_in
 
 
 def _sign_in(page: Page, url: str, number: str, password: str, *, remember: bool) -> None:
     page.goto(url)
-    page.get_by_role("textbox", name="Extension").fill(number)
-    page.get_by_role("textbox", name="Password").fill(password)
-    if remember:
-        page.get_by_text("Remember me").click()
-    page.get_by_role("button", name="Login").click()
+    log_in(page, number, password, remember=remember)
 
 
 def _storage_holds(context: BrowserContext, page: Page, secret: str) -> bool:

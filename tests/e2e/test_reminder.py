@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.portal import IDLE
+from tests.e2e.portal import IDLE, log_in
 
 CALENDAR = 'iframe[title="streamlit_calendar.calendar"]'
 TITLE = "E2E stand-up with 7102"
@@ -34,9 +34,7 @@ def test_create_a_reminder_with_a_guest_and_switch_views(
 ) -> None:
     page.set_viewport_size({"width": 1400, "height": 2400})
     page.goto(f"{portal_url}/reminder")
-    page.get_by_role("textbox", name="Extension").fill("7106")
-    page.get_by_role("textbox", name="Password").fill(password)
-    page.get_by_role("button", name="Login").click()
+    log_in(page, "7106", password)
     expect(page.get_by_role("button", name="➕ New")).to_be_visible()
     page.locator(IDLE).wait_for()
     expect(page.locator(CALENDAR)).to_be_visible()

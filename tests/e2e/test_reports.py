@@ -15,16 +15,12 @@ from fvkit.domain.reports import Report
 from fvkit.store import reports as queries
 from fvkit.store.db import Store
 from pipelines.reports import report_csv
-from tests.e2e.portal import IDLE
+from tests.e2e.portal import IDLE, log_in
 
 
 def _sign_in(page: Page, url: str, number: str, password: str, *, remember: bool = False) -> None:
     page.goto(url)
-    page.get_by_role("textbox", name="Extension").fill(number)
-    page.get_by_role("textbox", name="Password").fill(password)
-    if remember:
-        page.get_by_text("Remember me").click()
-    page.get_by_role("button", name="Login").click()
+    log_in(page, number, password, remember=remember)
 
 
 @pytest.mark.e2e

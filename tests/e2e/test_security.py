@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, Request, expect
 
 from fvkit.store.db import Store
-from tests.e2e.portal import serve
+from tests.e2e.portal import log_in, serve
 
 NAME = "Eve ![x](http://127.0.0.1:9/track.png) [t](http://127.0.0.1:9/go) **b**"
 
@@ -37,9 +37,7 @@ def test_a_markdown_image_in_a_name_renders_as_text(page: Page, marked_url: str,
 
     page.on("request", note)
     page.goto(marked_url)
-    page.get_by_role("textbox", name="Extension").fill("7103")
-    page.get_by_role("textbox", name="Password").fill(password)
-    page.get_by_role("button", name="Login").click()
+    log_in(page, "7103", password)
     menu = page.get_by_role("button", name=f"👤 {NAME}")
     expect(menu).to_be_visible()
     menu.click()

@@ -8,15 +8,13 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.portal import IDLE
+from tests.e2e.portal import IDLE, log_in
 
 
 def _sign_in(page: Page, url: str, slug: str, password: str) -> None:
     page.set_viewport_size({"width": 1400, "height": 1600})
     page.goto(f"{url}/{slug}")
-    page.get_by_role("textbox", name="Extension").fill("7101")
-    page.get_by_role("textbox", name="Password").fill(password)
-    page.get_by_role("button", name="Login").click()
+    log_in(page, "7101", password)
     page.locator('[data-testid="stDataFrame"]').first.wait_for()
     page.locator(IDLE).wait_for()
 

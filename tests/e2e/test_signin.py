@@ -7,14 +7,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.portal import IDLE
+from tests.e2e.portal import IDLE, log_in
 
 
 def _sign_in(page: Page, url: str, number: str, password: str) -> None:
     page.goto(url)
-    page.get_by_role("textbox", name="Extension").fill(number)
-    page.get_by_role("textbox", name="Password").fill(password)
-    page.get_by_role("button", name="Login").click()
+    log_in(page, number, password)
 
 
 @pytest.mark.e2e

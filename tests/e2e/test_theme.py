@@ -13,7 +13,7 @@ from fvkit.domain.prefs import Theme
 from fvkit.portal import preferences
 from fvkit.portal.auth import acting_as
 from fvkit.store.db import Store
-from tests.e2e.portal import IDLE, serve
+from tests.e2e.portal import IDLE, log_in, serve
 
 BLUE = "rgb(21, 101, 192)"  # #1565c0
 
@@ -46,9 +46,7 @@ def test_a_blue_theme_colours_buttons_switches_and_radios(
 ) -> None:
     page.set_viewport_size({"width": 1400, "height": 1600})
     page.goto(f"{blue_portal}/call_handling")
-    page.get_by_role("textbox", name="Extension").fill("7101")
-    page.get_by_role("textbox", name="Password").fill(password)
-    page.get_by_role("button", name="Login").click()
+    log_in(page, "7101", password)
     expect(page.get_by_text("User's call handling")).to_be_visible()
     page.locator(IDLE).wait_for()
     page.locator(".st-key-hd_dnd label").click()  # a switch turned ON

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.portal import IDLE
+from tests.e2e.portal import IDLE, log_in
 
 
 @pytest.mark.e2e
@@ -19,9 +19,7 @@ def test_reminder_audio_upload_states_5_mb_and_refuses_a_larger_file(
     page: Page, portal_url: str, password: str, artifacts: Path, tmp_path: Path
 ) -> None:
     page.goto(f"{portal_url}/reminder")
-    page.get_by_role("textbox", name="Extension").fill("7106")
-    page.get_by_role("textbox", name="Password").fill(password)
-    page.get_by_role("button", name="Login").click()
+    log_in(page, "7106", password)
     page.get_by_role("button", name="➕ New").click()
     dialog = page.get_by_role("dialog")
     dialog.get_by_text("Customized", exact=True).click()  # Reminder audio: Customized, then Create New
@@ -40,9 +38,7 @@ def test_reminder_audio_upload_states_5_mb_and_refuses_a_larger_file(
 
 def _sign_in(page: Page, url: str, slug: str, number: str, password: str) -> None:
     page.goto(f"{url}/{slug}")
-    page.get_by_role("textbox", name="Extension").fill(number)
-    page.get_by_role("textbox", name="Password").fill(password)
-    page.get_by_role("button", name="Login").click()
+    log_in(page, number, password)
 
 
 @pytest.mark.e2e

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from tests.e2e.portal import IDLE
+from tests.e2e.portal import IDLE, log_in
 
 ROW_PX = 35  # st.dataframe's row height; the header row has the same
 # users of the e2e organisation with new voicemails whom no other test changes in a way the list shows
@@ -42,9 +42,7 @@ def _redrawn(page: Page, act: Callable[[], object]) -> None:
 
 
 def _sign_in(page: Page, number: str, password: str) -> None:
-    page.get_by_role("textbox", name="Extension").fill(number)
-    page.get_by_role("textbox", name="Password").fill(password)
-    page.get_by_role("button", name="Login").click()
+    log_in(page, number, password)
     expect(page.get_by_test_id("stDataFrame")).to_be_visible()
 
 

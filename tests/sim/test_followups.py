@@ -10,10 +10,10 @@ import pytest
 
 from fvkit.sim.engine import route_batch
 from fvkit.sim.followups import MIN_DELAY_S, with_follow_ups
-from fvkit.sim.placement import attend, place
+from fvkit.sim.placement import Parties, attend, place
 from fvkit.sim.routing import Kind
 from fvkit.sim.run import Options, Router, simulate
-from fvkit.sim.traffic import Mix, arrivals, draw, to_micros
+from fvkit.sim.traffic import Draws, Mix, arrivals, draw, to_micros
 from fvkit.store.db import Store
 
 START = datetime(2026, 4, 7, 16, 0)  # a Tuesday, 09:00 in Los Angeles
@@ -26,14 +26,21 @@ def router() -> Router:
     return Router.load(store)
 
 
-@pytest.mark.req("SIM-8")
-def test_follow_ups_come_after_their_parent_between_the_same_people(router: Router) -> None:
+def _half_day(router: Router, seed: int) -> tuple[np.random.Generator, np.ndarray, Draws, Parties]:
+    """Return half a day of placed and attended calls (4,000 a day), with the generator that drew them."""
     settings, tg, mix = router.settings, router.tg, Mix()
-    rng = np.random.default_rng(5)
+    rng = np.random.default_rng(seed)
     times = arrivals(rng, START, 0.5, settings.time_zone, 4_000)
     d = draw(rng, len(times), len(settings.users), len(router.pool), mix)
     who = place(settings, tg, d, mix, rng, router.pool, router.pool_names)
     attend(settings, tg, times, d, who, rng)
+    return rng, times, d, who
+
+
+@pytest.mark.req("SIM-8")
+def test_follow_ups_come_after_their_parent_between_the_same_people(router: Router) -> None:
+    settings, tg, mix = router.settings, router.tg, Mix()
+    rng, times, d, who = _half_day(router, 5)
     until = to_micros(START) + 12 * 3_600_000_000
     b = with_follow_ups(rng, settings, tg, times, d, who, len(router.pool), mix, until)
     assert np.all(np.diff(b.times) >= 0) and b.times.max() < until
@@ -57,11 +64,7 @@ def test_follow_ups_come_after_their_parent_between_the_same_people(router: Rout
 @pytest.mark.req("SIM-8")
 def test_a_follow_up_is_placed_only_after_a_missed_call(router: Router) -> None:
     settings, tg, mix = router.settings, router.tg, Mix()
-    rng = np.random.default_rng(9)
-    times = arrivals(rng, START, 0.5, settings.time_zone, 4_000)
-    d = draw(rng, len(times), len(settings.users), len(router.pool), mix)
-    who = place(settings, tg, d, mix, rng, router.pool, router.pool_names)
-    attend(settings, tg, times, d, who, rng)
+    rng, times, d, who = _half_day(router, 9)
     b = with_follow_ups(rng, settings, tg, times, d, who, len(router.pool), mix, to_micros(START) + 43_200_000_000)
     routed = route_batch(
         settings, tg, router.table, router.memo, router.state, b.times, b.draws, b.who, parent=b.parent
