@@ -10,7 +10,8 @@ when they are on a call, each through their own call handling.
 from __future__ import annotations
 
 import heapq
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from typing import Any
 
 import numpy as np
 
@@ -23,9 +24,39 @@ from fvkit.sim.routing import Kind, Situation, Transfer, route
 from fvkit.sim.settings import Settings
 from fvkit.sim.traffic import Draws
 
-__all__ = ["LineState", "Parties", "Routed", "Targets", "place", "route_batch", "targets"]
+__all__ = ["LineState", "Parties", "PathMemo", "Routed", "Targets", "place", "route_batch", "targets"]
 
 _DYNAMIC_BITS = 10  # congested, busy, full, blocked, operator busy, colleague busy, operator full, member (3)
+#: the dynamic bits each situation field is decoded from (see `_situation`)
+_DYNAMIC_OF = {
+    "congested": 1,
+    "busy": 1 << 1,
+    "waiting_full": 1 << 2,
+    "blocked": 1 << 3,
+    "operator_busy": 1 << 4,
+    "colleague_busy": 1 << 5,
+    "operator_full": 1 << 6,
+    "group_member": 0b111 << 7,
+}
+#: the key fields each situation field is decoded from (see `_situation`)
+_STATIC_OF = {
+    "kind": ("kind",),
+    "callee": ("party",),
+    "schedules": ("mask",),
+    "quick_active": ("quick",),
+    "fax": ("fax",),
+    "fax_pages": ("pages",),
+    "answers": ("answers",),
+    "operator_answers": ("answers",),
+    "leaves_message": ("leaves",),
+    "follow_me_answer": ("fm",),
+    "transfer": ("transfer",),
+    "recorder": ("rec", "caller", "party", "kind"),
+    "remote_busy": ("rbusy",),
+    "abandons": ("abandons",),
+    "colleague": ("colleague",),
+    "colleague_answers": ("col_answers",),
+}
 
 
 @dataclass(slots=True)
@@ -35,6 +66,21 @@ class LineState:
     trunk_free_at: list[int]  # heap of end times (µs) of calls holding a line
     busy_until: list[int]  # per party index: end of the call they talk on
     held_until: list[int] = field(default_factory=list)  # per party: end of a second, call-waiting call
+
+
+@dataclass(slots=True)
+class PathMemo:
+    """The path id of every situation key met, and of the parts of keys routing actually read.
+
+    Most of a key's draws do not matter to most calls (whether the callee would answer, when
+    the callee is busy; whether a caller leaves a message, when someone answers): a path is
+    filed under the key bits of the situation fields its routing read, so a key that agrees
+    on those bits takes the same path without being routed again (a year met 56k keys).
+    """
+
+    keys: dict[int, int] = field(default_factory=dict)  # full key -> path id
+    #: relevance mask (the key bits a routing read) -> {key & mask: path id}
+    read: dict[int, dict[int, int]] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -181,7 +227,7 @@ def route_batch(
     settings: Settings,
     tg: Targets,
     table: PathTable,
-    memo: dict[int, int],
+    memo: PathMemo,
     state: LineState,
     start: np.ndarray,
     d: Draws,
@@ -234,7 +280,7 @@ def _timeline(
     settings: Settings,
     tg: Targets,
     table: PathTable,
-    memo: dict[int, int],
+    memo: PathMemo,
     state: LineState,
     f: Facts,
     start: np.ndarray,
@@ -257,7 +303,7 @@ def _timeline(
     to_operator = f.reaches_operator
     pid = np.zeros(n, dtype=np.int64)
     keep = np.ones(n, dtype=bool)
-    party_index = tg.index
+    known = memo.keys
     caller = np.where((d.kind == Kind.INTERNAL) | (d.kind == Kind.OUTGOING), d.caller, -1)
     taken = [DISPOSITIONS.index(x) for x in TAKEN]  # someone took it: no follow-up
     disposition = table.disposition
@@ -309,9 +355,9 @@ def _timeline(
                         break
                 dyn |= (member + 1) << 7
         key = (key0 << _DYNAMIC_BITS) | dyn
-        path_id = memo.get(key)
+        path_id = known.get(key)
         if path_id is None:
-            path_id = memo[key] = table.add(route(_situation(key, settings, tg, f), settings.org), party_index)
+            path_id = known[key] = _path_of(key, settings, tg, table, memo, f)
         pid[i] = path_id
         e = ends[path_id]
         end = t + int((e[0] + e[1] * ring + e[2] * talk + e[3] * msg) * 1_000_000)
@@ -330,8 +376,58 @@ def _timeline(
     return pid, keep
 
 
-def _situation(key: int, settings: Settings, tg: Targets, facts: Facts) -> Situation:
-    """Decode a key back into the situation it stands for."""
+def _path_of(key: int, settings: Settings, tg: Targets, table: PathTable, memo: PathMemo, f: Facts) -> int:
+    """Return the id of the path of a key not met before: one filed under the bits it shares, or a new one."""
+    for mask, paths in memo.read.items():
+        found = paths.get(key & mask)
+        if found is not None:
+            return found
+    s = _situation(key, settings, tg, f, _Reading)
+    path_id = table.add(route(s, settings.org), tg.index)
+    mask = _relevance(s.fields_read, f)
+    memo.read.setdefault(mask, {})[key & mask] = path_id
+    return path_id
+
+
+_SITUATION_FIELDS = frozenset(x.name for x in fields(Situation))
+
+
+class _Reading(Situation):
+    """A situation that notes which of its fields routing read (see `PathMemo`).
+
+    A copy made with `dataclasses.replace` notes nothing itself, but making it read every
+    field of the original, so a path routed through a copy is filed under all its key bits.
+    """
+
+    __slots__ = ("fields_read",)
+    fields_read: set[str]
+
+    def __getattribute__(self, name: str) -> Any:
+        if name in _SITUATION_FIELDS:
+            try:
+                object.__getattribute__(self, "fields_read").add(name)
+            except AttributeError:  # a copy made by `replace`
+                pass
+        return object.__getattribute__(self, name)
+
+
+def _relevance(read: set[str], f: Facts) -> int:
+    """Return the key bits the situation fields `read` are decoded from."""
+    at: dict[str, int] = {}
+    shift = _DYNAMIC_BITS
+    for name, bits in reversed(f.fields):
+        at[name] = ((1 << bits) - 1) << shift
+        shift += bits
+    mask = 0
+    for name in read:
+        mask |= _DYNAMIC_OF.get(name, 0)
+        for part in _STATIC_OF.get(name, ()):
+            mask |= at[part]
+    return mask
+
+
+def _situation(key: int, settings: Settings, tg: Targets, facts: Facts, cls: type[Situation] = Situation) -> Situation:
+    """Decode a key back into the situation it stands for (an instance of `cls`)."""
     dyn = key & ((1 << _DYNAMIC_BITS) - 1)
     key >>= _DYNAMIC_BITS
     f: dict[str, int] = {}
@@ -345,7 +441,7 @@ def _situation(key: int, settings: Settings, tg: Targets, facts: Facts) -> Situa
         recorder = settings.users[f["caller"] - 1] if kind is Kind.OUTGOING else party
         if party and settings.org.parties[party].kind == "Auto attendant":
             recorder = settings.org.operator
-    return Situation(
+    situation = cls(
         kind=kind,
         callee=party,
         trunk=settings.trunk,
@@ -372,3 +468,6 @@ def _situation(key: int, settings: Settings, tg: Targets, facts: Facts) -> Situa
         colleague_busy=bool(dyn >> 5 & 1),
         colleague_answers=bool(f["col_answers"]),
     )
+    if isinstance(situation, _Reading):
+        object.__setattr__(situation, "fields_read", set())
+    return situation

@@ -18,7 +18,7 @@ import pyarrow as pa
 from fvkit.domain.calls import ExtensionStatus
 from fvkit.media.mail import MailSettings
 from fvkit.sim.compiled import PathTable
-from fvkit.sim.engine import LineState
+from fvkit.sim.engine import LineState, PathMemo
 from fvkit.sim.notify import notify
 from fvkit.sim.placement import attend, place, targets
 from fvkit.sim.reminders import fire_due_reminders
@@ -72,7 +72,7 @@ class LiveTraffic:
         settings = load_settings(self.store)
         tg = targets(settings)
         state = self.router.state if tg == self.router.tg else LineState([], [0] * len(tg.numbers))
-        self.router = replace(self.router, settings=settings, tg=tg, table=PathTable(), memo={}, state=state)
+        self.router = replace(self.router, settings=settings, tg=tg, table=PathTable(), memo=PathMemo(), state=state)
 
     def advance(self, now: datetime) -> Step:
         """Add the calls that arrived up to `now`; update statuses; send notifications."""

@@ -15,7 +15,7 @@ from fvkit.domain.prefs import DEFAULT_TIME_ZONE
 from fvkit.sim import org as org_gen
 from fvkit.sim.behaviour import WEEKDAY_PROFILE
 from fvkit.sim.compiled import PathTable
-from fvkit.sim.engine import LineState, Routed, route_batch
+from fvkit.sim.engine import LineState, PathMemo, Routed, route_batch
 from fvkit.sim.expand import HEARD_SHARE, expand
 from fvkit.sim.followups import with_follow_ups
 from fvkit.sim.people import build_people
@@ -200,7 +200,7 @@ class Router:
     pool_names: np.ndarray
     names: dict[str, str]
     table: PathTable = field(default_factory=PathTable)
-    memo: dict[int, int] = field(default_factory=dict)
+    memo: PathMemo = field(default_factory=PathMemo)
     state: LineState = field(default_factory=lambda: LineState([], []))
 
     @classmethod
