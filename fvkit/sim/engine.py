@@ -404,7 +404,7 @@ class _Reading(Situation):
 
     def __getattribute__(self, name: str) -> Any:
         if name in _SITUATION_FIELDS:
-            try:
+            try:  # noqa: SIM105 - cheaper per read than contextlib.suppress
                 object.__getattribute__(self, "fields_read").add(name)
             except AttributeError:  # a copy made by `replace`
                 pass

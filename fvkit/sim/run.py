@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -131,32 +132,37 @@ def simulate(
         last_media=get_state(store, MESSAGE_COUNTER, 0),
         until_us=get_state(store, "simulated_until", 0),
     )
-    done = 0.0
-    while done < opts.days - 1e-9:
-        span = min(opts.chunk_days, opts.days - done)
-        chunk_start = start + timedelta(days=done)
-        times, home = arrivals_by_zone(rng, chunk_start, span, shares, calls_per_day, opts.flat)
-        progress(f"routing {len(times):,} calls from {chunk_start:%Y-%m-%d}", done / opts.days)
-        if len(times):
-            d = draw(rng, len(times), len(settings.users), len(router.pool), opts.mix, home, user_home)
-            who = place(settings, router.tg, d, opts.mix, rng, router.pool, router.pool_names)
-            attend(settings, router.tg, times, d, who, rng)
-            until_us = to_micros(chunk_start + timedelta(days=span))
-            # NOTE: flat traffic is the textbook check of Erlang B: Poisson calls, blocked calls
-            # cleared - so no redials there, and every generated call is placed (even by a busy
-            # caller), so trunks of any size are offered the very same calls
-            redial = not opts.flat
-            b = with_follow_ups(rng, settings, router.tg, times, d, who, len(router.pool), opts.mix, until_us, redial)
-            routed = router.route(b.times, b.draws, b.who, keep_all=opts.flat, parent=b.parent)
-            rows, last_media = router.rows(routed, pending.next_seq, pending.last_media, seed, HEARD_SHARE)
-            pending.add(rows, len(routed.start), last_media, until_us)
-            for name in CALL_TABLES:
-                totals[name] += rows[name].num_rows if name in rows else 0
-            calls += rows["cdr"].filter(rows["cdr"].column("is_primary")).num_rows
-            if pending.history_rows >= WRITE_ROWS:
-                pending.flush(store)
-        done += span
-    pending.flush(store)
+    try:
+        done = 0.0
+        while done < opts.days - 1e-9:
+            span = min(opts.chunk_days, opts.days - done)
+            chunk_start = start + timedelta(days=done)
+            times, home = arrivals_by_zone(rng, chunk_start, span, shares, calls_per_day, opts.flat)
+            progress(f"routing {len(times):,} calls from {chunk_start:%Y-%m-%d}", done / opts.days)
+            if len(times):
+                d = draw(rng, len(times), len(settings.users), len(router.pool), opts.mix, home, user_home)
+                who = place(settings, router.tg, d, opts.mix, rng, router.pool, router.pool_names)
+                attend(settings, router.tg, times, d, who, rng)
+                until_us = to_micros(chunk_start + timedelta(days=span))
+                # NOTE: flat traffic is the textbook check of Erlang B: Poisson calls, blocked calls
+                # cleared - so no redials there, and every generated call is placed (even by a busy
+                # caller), so trunks of any size are offered the very same calls
+                redial = not opts.flat
+                b = with_follow_ups(
+                    rng, settings, router.tg, times, d, who, len(router.pool), opts.mix, until_us, redial
+                )
+                routed = router.route(b.times, b.draws, b.who, keep_all=opts.flat, parent=b.parent)
+                rows, last_media = router.rows(routed, pending.next_seq, pending.last_media, seed, HEARD_SHARE)
+                pending.add(rows, len(routed.start), last_media, until_us)
+                for name in CALL_TABLES:
+                    totals[name] += rows[name].num_rows if name in rows else 0
+                calls += rows["cdr"].filter(rows["cdr"].column("is_primary")).num_rows
+                if pending.history_rows >= WRITE_ROWS:
+                    pending.flush(store)
+            done += span
+        pending.flush(store)
+    finally:
+        pending.close()  # waits for the last write; raises what it raised
     progress("done", 1.0)
     return Summary(
         calls=calls,
@@ -265,12 +271,19 @@ class Router:
 
 @dataclass(slots=True)
 class _Pending:
-    """Rows a run routed and expanded but has not written yet, and the counters after them."""
+    """Rows a run routed and expanded but has not written yet, and the counters after them.
+
+    A flush hands the rows to a writer thread and returns: DuckDB inserts them (without the
+    GIL) while the next batches route and expand. At most one write is in flight, so memory
+    holds two flushes' rows at most; `close` waits for the last one.
+    """
 
     next_seq: int
     last_media: int
     until_us: int
     batches: list[dict[str, pa.Table]] = field(default_factory=list)
+    writing: Future[None] | None = None
+    writer: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(1, "fvkit-sim-write"))
 
     @property
     def history_rows(self) -> int:
@@ -285,17 +298,38 @@ class _Pending:
         self.until_us = max(self.until_us, until_us)
 
     def flush(self, store: Store) -> None:
-        """Write the held rows and the counters in one transaction."""
+        """Start writing the held rows and the counters, in one transaction (after the write before)."""
         if not self.batches:
             return
-        merged = {
-            name: pa.concat_tables(parts, promote_options="default")
-            for name in CALL_TABLES
-            if (parts := [b[name] for b in self.batches if name in b and b[name].num_rows])
-        }
-        with store.transaction():
-            _write(store, merged, self.next_seq, self.last_media, self.until_us)
-        self.batches.clear()
+        batches, self.batches = self.batches, []
+        self.wait()
+        self.writing = self.writer.submit(_write_held, store, batches, self.next_seq, self.last_media, self.until_us)
+
+    def wait(self) -> None:
+        """Wait for the write in flight; raise what it raised."""
+        writing, self.writing = self.writing, None
+        if writing is not None:
+            writing.result()
+
+    def close(self) -> None:
+        """Wait for the last write and stop the writer thread."""
+        try:
+            self.wait()
+        finally:
+            self.writer.shutdown()
+
+
+def _write_held(store: Store, batches: list[dict[str, pa.Table]], next_seq: int, last_media: int, until: int) -> None:
+    """Write batches of rows and the counters after them in one transaction."""
+    # NOTE: one chunk per column: DuckDB appended a 500k-row cdr table 1.7x faster in one
+    # chunk than in 64k-row chunks
+    merged = {
+        name: pa.concat_tables(parts, promote_options="default").combine_chunks()
+        for name in CALL_TABLES
+        if (parts := [b[name] for b in batches if name in b and b[name].num_rows])
+    }
+    with store.transaction():
+        _write(store, merged, next_seq, last_media, until)
 
 
 def _write(store: Store, rows: dict[str, pa.Table], next_seq: int, last_media: int, until_us: int) -> None:
