@@ -383,6 +383,7 @@ def _path_of(key: int, settings: Settings, tg: Targets, table: PathTable, memo: 
         if found is not None:
             return found
     s = _situation(key, settings, tg, f, _Reading)
+    assert isinstance(s, _Reading)
     path_id = table.add(route(s, settings.org), tg.index)
     mask = _relevance(s.fields_read, f)
     memo.read.setdefault(mask, {})[key & mask] = path_id
