@@ -9,10 +9,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from fvkit.domain.calls import CallType, Direction
+from fvkit.domain.calls import CallType, Direction, Disposition
 from fvkit.sim.compiled import DISPOSITIONS, Frozen, PathTable, seconds
 from fvkit.sim.engine import Routed, Targets
-from fvkit.sim.paths import DST
+from fvkit.sim.paths import DST, Offset, Path
 from fvkit.sim.routing import Kind
 from fvkit.sim.settings import Settings
 
@@ -151,20 +151,22 @@ def expand(
 def _history(calls: pa.Table, r: Routed, table: PathTable, tg: Targets, settings: Settings) -> pa.Table:
     """One row per call and owning extension, sorted by (owner, start)."""
     n = calls.num_rows
-    users = np.asarray(settings.users)
-    party_numbers = np.asarray(tg.numbers)
+    # owners as party indexes; the index len(tg.numbers) stands for no owner ("")
+    vocab = [*tg.numbers, ""]
+    none = len(tg.numbers)
     owners_by_path = [p.owners for p in table.paths]
     width = max((len(o) for o in owners_by_path), default=0)
-    owner_grid = np.full((len(owners_by_path), max(width, 1)), "", dtype=object)
+    owner_grid = np.full((len(owners_by_path), max(width, 1)), none, dtype=np.int64)
     for i, o in enumerate(owners_by_path):
-        owner_grid[i, : len(o)] = o
+        owner_grid[i, : len(o)] = [tg.index[x] for x in o]
     grid = owner_grid[r.pid]
-    fallback = np.where(r.party >= 0, party_numbers[np.maximum(r.party, 0)], "").astype(object)
-    first_owner = np.where(grid[:, 0] != "", grid[:, 0], fallback)
-    primary_owner = np.where(r.caller >= 0, users[np.maximum(r.caller, 0)].astype(object), first_owner)
+    fallback = np.where(r.party >= 0, r.party, none)
+    first_owner = np.where(grid[:, 0] != none, grid[:, 0], fallback)
+    # NOTE: the users are the first parties, in order (`targets`): a user's index is their party index
+    primary_owner = np.where(r.caller >= 0, r.caller, first_owner)
     parts = [(np.arange(n), primary_owner, np.ones(n, bool), r.caller >= 0)]
     for k in range(grid.shape[1]):
-        extra = (grid[:, k] != "") & (grid[:, k] != primary_owner)
+        extra = (grid[:, k] != none) & (grid[:, k] != primary_owner)
         if k > 0:
             extra &= grid[:, k] != grid[:, 0]
         idx = np.flatnonzero(extra)
@@ -173,11 +175,13 @@ def _history(calls: pa.Table, r: Routed, table: PathTable, tg: Targets, settings
     owner = np.concatenate([p[1] for p in parts])
     primary = np.concatenate([p[2] for p in parts])
     placed = np.concatenate([p[3] for p in parts])
-    order = np.lexsort((r.start[rows], owner.astype(str)))
+    rank = np.empty(len(vocab), dtype=np.int64)
+    rank[sorted(range(len(vocab)), key=vocab.__getitem__)] = np.arange(len(vocab))
+    order = np.lexsort((r.start[rows], rank[owner]))
     rows, owner, primary, placed = rows[order], owner[order], primary[order], placed[order]
     index = pa.array(rows.astype(np.int32))
     columns = {
-        "owner": pa.array(owner, type=pa.string()),
+        "owner": pa.array(vocab, type=pa.string()).take(pa.array(owner)),
         "is_primary": pa.array(primary),
         "placed": pa.array(placed),
     }
@@ -246,95 +250,148 @@ def _media(
     answer: np.ndarray,
     heard_share: float,
 ) -> dict[str, pa.Table]:
-    """Voicemails, personal recordings and faxes the batch left behind."""
-    out: dict[str, pa.Table] = {}
+    """Voicemails, personal recordings and faxes the batch left behind, numbered in that order."""
     paths = table.paths
-    linked = calls.column("linkedid").to_numpy(zero_copy_only=False)
-    src = calls.column("src").to_numpy(zero_copy_only=False)
-    from_name = calls.column("from_name").to_numpy(zero_copy_only=False)
+    vm_at = np.flatnonzero(np.asarray([p.voicemail is not None for p in paths])[r.pid])
+    rec_at = np.flatnonzero(np.asarray([p.recording is not None for p in paths])[r.pid])
+    fax_at = np.flatnonzero(r.draws.fax)
+    out: dict[str, pa.Table] = {}
     next_id = first_id
-    vm_rows, rec_rows, fax_rows = [], [], []
-    has_vm = np.asarray([p.voicemail is not None for p in paths])[r.pid]
-    for i in np.flatnonzero(has_vm).tolist():
-        vm = paths[r.pid[i]].voicemail
-        assert vm is not None
-        ring, talk, msg = r.vars[i].tolist()
-        who = from_name[i] or src[i]
-        next_id += 1
-        vm_rows.append(
-            {
-                "id": next_id,
-                "owner": vm.owner,
-                "linkedid": linked[i],
-                "caller": src[i],
-                "caller_name": from_name[i],
-                "received": int(r.start[i] + vm.offset.at(ring, talk, msg) * US),
-                "duration": int(msg),
-                "urgent": bool(r.draws.urgent[i]),
-                "is_new": bool(r.draws.blocked_pick[i] < 1.0 - heard_share),
-                "forwarded_from": "",
-                "seed": (seed * 1_000_003 + next_id) % 2**31,
-                "script": f"Hi {names.get(vm.owner, vm.owner)}, this is {who}. "
-                f"Please call me back at {src[i]}. Thanks.",
-            }
-        )
-    has_rec = np.asarray([p.recording is not None for p in paths])[r.pid]
-    for i in np.flatnonzero(has_rec).tolist():
-        rec = paths[r.pid[i]].recording
-        assert rec is not None
-        ring, talk, msg = r.vars[i].tolist()
-        t0, tp, tr, te = (o.at(ring, talk, msg) for o in (rec.start, rec.pause, rec.resume, rec.end))
-        peer = calls.column("dst")[i].as_py() if rec.owner == src[i] else src[i]
-        next_id += 1
-        rec_rows.append(
-            {
-                "id": next_id,
-                "owner": rec.owner,
-                "linkedid": linked[i],
-                "peer": peer,
-                "peer_name": names.get(peer, ""),
-                "started": int(r.start[i] + t0 * US),
-                "duration": round((te - t0) - (tr - tp)),
-                "paused": json.dumps([[round(tp - t0, 1), round(tr - t0, 1)]]),
-                "forwarded_from": "",
-                "seed": (seed * 1_000_003 + next_id) % 2**31,
-                "script": f"Call between {names.get(rec.owner, rec.owner)} and {names.get(peer, '') or peer}.",
-            }
-        )
-    for i in np.flatnonzero(r.draws.fax).tolist():
-        incoming = r.caller[i] < 0
-        disposition = paths[r.pid[i]].disposition
-        next_id += 1
-        fax_rows.append(
-            {
-                "id": next_id,
-                "owner": r.dst[i] if incoming else src[i],
-                "box": "Inbox" if incoming else "Sent",
-                "linkedid": linked[i],
-                "remote_number": src[i] if incoming else r.dst[i],
-                "remote_name": from_name[i] if incoming else "",
-                "time": int(r.start[i]),
-                "pages": int(r.draws.fax_pages[i]),
-                "status": "Received" if incoming else ("Sent" if disposition.value == "Answered" else "Failed"),
-                "seed": (seed * 1_000_003 + next_id) % 2**31,
-                "blob_sha256": None,
-            }
-        )
-    for name, rows, ts_cols in (
-        ("voicemail", vm_rows, ("received",)),
-        ("recording", rec_rows, ("started",)),
-        ("fax", fax_rows, ("time",)),
+    for name, at, rows in (
+        ("voicemail", vm_at, _voicemails),
+        ("recording", rec_at, _recordings),
+        ("fax", fax_at, _faxes),
     ):
-        if rows:
-            t = pa.Table.from_pylist(rows)
-            for col in ts_cols:
-                t = t.set_column(t.schema.get_field_index(col), col, pc.cast(t.column(col), pa.timestamp("us")))
-            if name == "fax":
-                t = t.set_column(
-                    t.schema.get_field_index("blob_sha256"),
-                    "blob_sha256",
-                    pa.nulls(t.num_rows, pa.string()),
-                )
-            out[name] = t
+        if len(at):
+            ids = np.arange(next_id + 1, next_id + 1 + len(at), dtype=np.int64)
+            out[name] = rows(r, paths, names, calls, at, ids, seed, heard_share)
+            next_id += len(at)
     out["_next_media_id"] = pa.table({"id": [next_id]})
     return out
+
+
+def _offsets(offsets: list[Offset], v: np.ndarray) -> np.ndarray:
+    """Seconds of each call's offset, summed left to right as `Offset.at` sums them (the same floats)."""
+    c = np.asarray(offsets, dtype=np.float64).reshape(-1, 4)
+    result: np.ndarray = c[:, 0] + c[:, 1] * v[:, 0] + c[:, 2] * v[:, 1] + c[:, 3] * v[:, 2]
+    return result
+
+
+def _seeds(seed: int, ids: np.ndarray) -> pa.Array:
+    return pa.array((seed * 1_000_003 + ids) % 2**31, type=pa.int64())
+
+
+def _voicemails(
+    r: Routed,
+    paths: list[Path],
+    names: dict[str, str],
+    calls: pa.Table,
+    at: np.ndarray,
+    ids: np.ndarray,
+    seed: int,
+    heard_share: float,
+) -> pa.Table:
+    """One row per message left: in the callee's box, when recording began, a script to render."""
+    left = [paths[p].voicemail for p in r.pid[at].tolist()]
+    owner = [vm.owner for vm in left if vm is not None]
+    received = r.start[at] + _offsets([vm.offset for vm in left if vm is not None], r.vars[at]) * US
+    index = pa.array(at)
+    src = calls.column("src").take(index)
+    from_name = calls.column("from_name").take(index)
+    who = pc.if_else(pc.equal(from_name, ""), src, from_name)
+    owner_name = pa.array([names.get(o, o) for o in owner], type=pa.string())
+    script = pc.binary_join_element_wise(
+        "Hi ", owner_name, ", this is ", who, ". Please call me back at ", src, ". Thanks.", ""
+    )
+    n = len(at)
+    return pa.table(
+        {
+            "id": pa.array(ids),
+            "owner": pa.array(owner, type=pa.string()),
+            "linkedid": calls.column("linkedid").take(index),
+            "caller": src,
+            "caller_name": from_name,
+            "received": _ts(received.astype(np.int64)),
+            "duration": pa.array(r.vars[at, 2].astype(np.int64)),
+            "urgent": pa.array(r.draws.urgent[at]),
+            "is_new": pa.array(r.draws.blocked_pick[at] < 1.0 - heard_share),
+            "forwarded_from": pa.array([""] * n, type=pa.string()),
+            "seed": _seeds(seed, ids),
+            "script": script,
+        }
+    )
+
+
+def _recordings(
+    r: Routed,
+    paths: list[Path],
+    names: dict[str, str],
+    calls: pa.Table,
+    at: np.ndarray,
+    ids: np.ndarray,
+    seed: int,
+    _heard_share: float,
+) -> pa.Table:
+    """One row per personal recording: who recorded, the other party, the audio kept and its pause."""
+    kept = [paths[p].recording for p in r.pid[at].tolist()]
+    recs = [x for x in kept if x is not None]
+    v = r.vars[at]
+    t0, tp, tr, te = (_offsets([getattr(x, part) for x in recs], v) for part in ("start", "pause", "resume", "end"))
+    src = calls.column("src").take(pa.array(at)).to_pylist()
+    dst = calls.column("dst").take(pa.array(at)).to_pylist()
+    owner = [x.owner for x in recs]
+    peer = [d if o == s else s for o, s, d in zip(owner, src, dst, strict=True)]
+    paused = [
+        json.dumps([[round(p - s, 1), round(q - s, 1)]])
+        for s, p, q in zip(t0.tolist(), tp.tolist(), tr.tolist(), strict=True)
+    ]
+    script = [f"Call between {names.get(o, o)} and {names.get(x, '') or x}." for o, x in zip(owner, peer, strict=True)]
+    return pa.table(
+        {
+            "id": pa.array(ids),
+            "owner": pa.array(owner, type=pa.string()),
+            "linkedid": calls.column("linkedid").take(pa.array(at)),
+            "peer": pa.array(peer, type=pa.string()),
+            "peer_name": pa.array([names.get(x, "") for x in peer], type=pa.string()),
+            "started": _ts((r.start[at] + t0 * US).astype(np.int64)),
+            "duration": pa.array(np.round((te - t0) - (tr - tp)).astype(np.int64)),
+            "paused": pa.array(paused, type=pa.string()),
+            "forwarded_from": pa.array([""] * len(at), type=pa.string()),
+            "seed": _seeds(seed, ids),
+            "script": pa.array(script, type=pa.string()),
+        }
+    )
+
+
+def _faxes(
+    r: Routed,
+    paths: list[Path],
+    _names: dict[str, str],
+    calls: pa.Table,
+    at: np.ndarray,
+    ids: np.ndarray,
+    seed: int,
+    _heard_share: float,
+) -> pa.Table:
+    """One row per fax: received into the callee's inbox, or sent from the caller's outbox."""
+    index = pa.array(at)
+    incoming = pa.array(r.caller[at] < 0)
+    src = calls.column("src").take(index)
+    dst = calls.column("dst").take(index)
+    answered = np.asarray([paths[p].disposition is Disposition.ANSWERED for p in r.pid[at].tolist()], dtype=bool)
+    n = len(at)
+    return pa.table(
+        {
+            "id": pa.array(ids),
+            "owner": pc.if_else(incoming, dst, src),
+            "box": pc.if_else(incoming, "Inbox", "Sent"),
+            "linkedid": calls.column("linkedid").take(index),
+            "remote_number": pc.if_else(incoming, src, dst),
+            "remote_name": pc.if_else(incoming, calls.column("from_name").take(index), ""),
+            "time": _ts(r.start[at]),
+            "pages": pa.array(r.draws.fax_pages[at].astype(np.int64)),
+            "status": pc.if_else(incoming, "Received", pc.if_else(pa.array(answered), "Sent", "Failed")),
+            "seed": _seeds(seed, ids),
+            "blob_sha256": pa.nulls(n, pa.string()),
+        }
+    )
