@@ -41,6 +41,10 @@ class PathTable:
     occupies: list[tuple[int, ...]] = field(default_factory=list)  # party indexes of the users who talk
     step_first: list[int] = field(default_factory=list)
     step_count: list[int] = field(default_factory=list)
+    destination: list[str] = field(default_factory=list)
+    lastapp: list[str] = field(default_factory=list)
+    lastdata: list[str] = field(default_factory=list)
+    dstchannel: list[str] = field(default_factory=list)
     # per step
     step_at: list[tuple[float, float, float, float]] = field(default_factory=list)
     step_prefix: list[str] = field(default_factory=list)
@@ -60,6 +64,10 @@ class PathTable:
         self.occupies.append(tuple(party_index[n] for n in path.occupies if n in party_index))
         self.step_first.append(len(self.step_at))
         self.step_count.append(len(path.steps))
+        self.destination.append(path.destination)
+        self.lastapp.append(path.lastapp)
+        self.lastdata.append(path.lastdata)
+        self.dstchannel.append(path.dstchannel)
         for step in path.steps:
             self.step_at.append(_coefs(step.offset))
             head, slot, tail = _split(step.text)
@@ -90,12 +98,15 @@ class PathTable:
             step_slot=np.asarray(self.step_slot[s0:], dtype=np.int8),
             step_prefix=pa.array(self.step_prefix[s0:], type=pa.string()),
             step_suffix=pa.array(self.step_suffix[s0:], type=pa.string()),
+            destination=pa.array(self.destination[p0:], type=pa.string()),
+            lastapp=pa.array(self.lastapp[p0:], type=pa.string()),
+            lastdata=pa.array(self.lastdata[p0:], type=pa.string()),
+            dstchannel=pa.array(self.dstchannel[p0:], type=pa.string()),
         )
         if done is not None:
             new = Frozen(
                 **{name: np.concatenate([getattr(done, name), getattr(new, name)]) for name in _NUMPY_FIELDS},
-                step_prefix=pa.concat_arrays([done.step_prefix, new.step_prefix]),
-                step_suffix=pa.concat_arrays([done.step_suffix, new.step_suffix]),
+                **{name: pa.concat_arrays([getattr(done, name), getattr(new, name)]) for name in _ARROW_FIELDS},
             )
         self._frozen = new
         return new
@@ -115,9 +126,15 @@ class Frozen:
     step_slot: np.ndarray
     step_prefix: pa.Array  # each step's text before its placeholder (all of it when it has none)
     step_suffix: pa.Array
+    # per path: its cdr texts
+    destination: pa.Array
+    lastapp: pa.Array
+    lastdata: pa.Array
+    dstchannel: pa.Array
 
 
 _NUMPY_FIELDS = ("end", "answer", "has_answer", "disposition", "step_first", "step_count", "step_at", "step_slot")
+_ARROW_FIELDS = ("step_prefix", "step_suffix", "destination", "lastapp", "lastdata", "dstchannel")
 
 
 def seconds(coefs: np.ndarray, draws: np.ndarray) -> np.ndarray:

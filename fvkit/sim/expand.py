@@ -41,15 +41,13 @@ def _dict(codes: np.ndarray, values: list[str]) -> pa.Array:
     return pa.DictionaryArray.from_arrays(pa.array(codes.astype(np.int32)), pa.array(values, type=pa.string()))
 
 
-def _lookup(mapping: dict[str, str]) -> Callable[[np.ndarray], np.ndarray]:
-    """Return a vectorised `mapping.get(x, "")` over an object array of strings (a hash lookup in Arrow)."""
+def _lookup(mapping: dict[str, str]) -> Callable[[pa.Array], pa.Array]:
+    """Return a vectorised `mapping.get(x, "")` over a string array (a hash lookup in Arrow)."""
     keys = pa.array(list(mapping), type=pa.string())
     values = pa.array(list(mapping.values()), type=pa.string())
 
-    def look(xs: np.ndarray) -> np.ndarray:
-        found = values.take(pc.index_in(pa.array(xs, type=pa.string()), value_set=keys))
-        result: np.ndarray = pc.fill_null(found, "").to_numpy(zero_copy_only=False)
-        return result
+    def look(xs: pa.Array) -> pa.Array:
+        return pc.fill_null(values.take(pc.index_in(xs, value_set=keys)), "")
 
     return look
 
@@ -85,30 +83,28 @@ def expand(
     )
     seqpad = pc.utf8_lpad(pc.cast(pa.array(seq % 10**8), pa.string()), 8, "0")
 
-    src = r.src
-    dst = r.dst
+    src = pa.array(r.src, type=pa.string())
+    dst = pa.array(r.dst, type=pa.string())
+    path = pa.array(pid)
     name_of = _lookup(names)
-    user_caller = r.caller >= 0
-    from_name = np.where(user_caller, name_of(src), r.outside_name).astype(object)
-    from_name[kind == Kind.PEER] = ""
-    to_name = np.where(r.party >= 0, name_of(dst), "").astype(object)
-    paths = table.paths
-    path_dest = np.asarray([p.destination for p in paths], dtype=object)[pid]
-    destination = np.where(path_dest == DST, dst, path_dest)
-    lastdata = np.asarray([p.lastdata for p in paths], dtype=object)[pid]
-    lastdata = np.where(
-        lastdata == f"PJSIP/{DST}@{settings.trunk}",
-        "PJSIP/" + dst.astype(object) + f"@{settings.trunk}",
+    user_caller = pa.array(r.caller >= 0)
+    to_party = pa.array(r.party >= 0)
+    from_name = pc.if_else(user_caller, name_of(src), pa.array(r.outside_name, type=pa.string()))
+    from_name = pc.if_else(pa.array(kind == Kind.PEER), "", from_name)
+    path_dest = arr.destination.take(path)
+    destination = pc.if_else(pc.equal(path_dest, DST), dst, path_dest)
+    lastdata = arr.lastdata.take(path)
+    lastdata = pc.if_else(
+        pc.equal(lastdata, f"PJSIP/{DST}@{settings.trunk}"),
+        pc.binary_join_element_wise("PJSIP/", dst, f"@{settings.trunk}", ""),
         lastdata,
     )
-    internal_party = np.where(user_caller, src, np.where(r.party >= 0, dst, ""))
+    internal_party = pc.if_else(user_caller, src, pc.if_else(to_party, dst, ""))
     dept = _lookup(settings.departments)(internal_party)
     outgoing = kind == Kind.OUTGOING
     did_of = _lookup({number: party.did for number, party in settings.org.parties.items()})
-    dnis = np.where(outgoing | (kind == Kind.INTERNAL), dst, did_of(dst))
-    channel_owner = np.where(user_caller, src, settings.trunk)
-    dstchan = np.asarray([p.dstchannel for p in paths], dtype=object)[pid]
-    dstchan = np.where(outgoing, f"PJSIP/{settings.trunk}", dstchan)
+    dnis = pc.if_else(pa.array(outgoing | (kind == Kind.INTERNAL)), dst, did_of(dst))
+    channel_owner = pc.if_else(user_caller, src, settings.trunk)
     call = {
         "uniqueid": linkedid,
         "linkedid": linkedid,
@@ -117,32 +113,30 @@ def expand(
         "end_time": _ts(end),
         "duration": pa.array(duration),
         "billsec": pa.array(billsec),
-        "src": pa.array(src.astype(object), type=pa.string()),
-        "dst": pa.array(dst.astype(object), type=pa.string()),
-        "from_name": pa.array(from_name, type=pa.string()),
-        "to_name": pa.array(to_name, type=pa.string()),
+        "src": src,
+        "dst": dst,
+        "from_name": from_name,
+        "to_name": pc.if_else(to_party, name_of(dst), ""),
         "direction": _dict(kind, [_DIRECTION[k].value for k in Kind]),
         "disposition": _dict(arr.disposition[pid], [d.value for d in DISPOSITIONS]),
         "call_type": _dict(r.draws.fax.astype(np.int8), [CallType.VOICE.value, CallType.FAX.value]),
-        "trunk": pa.array(np.where(kind == Kind.INTERNAL, "", settings.trunk).astype(object), type=pa.string()),
-        "dnis": pa.array(dnis.astype(object), type=pa.string()),
-        "destination": pa.array(destination.astype(object), type=pa.string()),
-        "department": pa.array(dept, type=pa.string()),
-        "account_code": pa.array(np.where(outgoing, dept, "").astype(object), type=pa.string()),
+        "trunk": _dict((kind != Kind.INTERNAL).astype(np.int8), ["", settings.trunk]),
+        "dnis": dnis,
+        "destination": destination,
+        "department": dept,
+        "account_code": pc.if_else(pa.array(outgoing), dept, ""),
         "dcontext": _dict(kind, [_DCONTEXT[k] for k in Kind]),
-        "channel": pc.binary_join_element_wise(
-            pa.array(("PJSIP/" + channel_owner.astype(object)), type=pa.string()), seqpad, "-"
-        ),
-        "dstchannel": pa.array(dstchan, type=pa.string()),
-        "lastapp": pa.array(np.asarray([p.lastapp for p in paths], dtype=object)[pid], type=pa.string()),
-        "lastdata": pa.array(lastdata, type=pa.string()),
+        "channel": pc.binary_join_element_wise("PJSIP/", channel_owner, "-", seqpad, ""),
+        "dstchannel": pc.if_else(pa.array(outgoing), f"PJSIP/{settings.trunk}", arr.dstchannel.take(path)),
+        "lastapp": arr.lastapp.take(path),
+        "lastdata": lastdata,
         "amaflags": _dict(outgoing.astype(np.int8), ["DOCUMENTATION", "BILLING"]),
-        "userfield": pa.array(np.full(n, "", dtype=object), type=pa.string()),
+        "userfield": _dict(np.zeros(n, dtype=np.int8), [""]),
     }
     calls = pa.table(call)
     out = {
         "cdr": _history(calls, r, table, tg, settings),
-        "flow_event": _flow(r, table, arr, linkedid, start),
+        "flow_event": _flow(r, arr, linkedid, start, (src, dst)),
     }
     out.update(_media(r, table, settings, names, calls, first_media_id, seed, answer, heard_share))
     return out
@@ -194,8 +188,10 @@ def _history(calls: pa.Table, r: Routed, table: PathTable, tg: Targets, settings
     return pa.table(columns)
 
 
-def _flow(r: Routed, table: PathTable, arr: Frozen, linkedid: pa.Array, start: np.ndarray) -> pa.Table:
-    """One row per call-flow event, times from each path's step offsets."""
+def _flow(
+    r: Routed, arr: Frozen, linkedid: pa.Array, start: np.ndarray, numbers: tuple[pa.Array, pa.Array]
+) -> pa.Table:
+    """One row per call-flow event, times from each path's step offsets; `numbers` are each call's src and dst."""
     counts = arr.step_count[r.pid]
     total = int(counts.sum())
     call_idx = np.repeat(np.arange(len(r.pid)), counts)
@@ -209,12 +205,12 @@ def _flow(r: Routed, table: PathTable, arr: Frozen, linkedid: pa.Array, start: n
             "linkedid": pa.DictionaryArray.from_arrays(pa.array(call_idx.astype(np.int32)), linkedid),
             "seq": pa.array((local + 1).astype(np.int16)),
             "time": _ts(time),
-            "description": _descriptions(r, arr, step, call_idx),
+            "description": _descriptions(arr, step, call_idx, numbers),
         }
     )
 
 
-def _descriptions(r: Routed, arr: Frozen, step: np.ndarray, call_idx: np.ndarray) -> pa.Array:
+def _descriptions(arr: Frozen, step: np.ndarray, call_idx: np.ndarray, numbers: tuple[pa.Array, pa.Array]) -> pa.Array:
     """Step texts with the caller's or dialled number put in their placeholder.
 
     A dictionary array, so no step text is copied per call: a step without a placeholder is
@@ -230,8 +226,8 @@ def _descriptions(r: Routed, arr: Frozen, step: np.ndarray, call_idx: np.ndarray
     calls = pa.array(call_idx[hit])
     numbers = pc.if_else(
         pa.array(slot[hit] == 1),
-        pa.array(r.src, type=pa.string()).take(calls),
-        pa.array(r.dst, type=pa.string()).take(calls),
+        numbers[0].take(calls),
+        numbers[1].take(calls),
     )
     hit_steps = pa.array(step[hit])
     joined = pc.binary_join_element_wise(prefix.take(hit_steps), numbers, arr.step_suffix.take(hit_steps), "")
