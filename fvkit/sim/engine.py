@@ -9,7 +9,6 @@ when they are on a call, each through their own call handling.
 
 from __future__ import annotations
 
-import heapq
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -22,6 +21,7 @@ from fvkit.sim.compiled import DISPOSITIONS, PathTable
 from fvkit.sim.placement import Clocks, Parties, Targets, clocks, offices, place, targets
 from fvkit.sim.routing import Kind, Situation, Transfer, route
 from fvkit.sim.settings import Settings
+from fvkit.sim.timeline import PathMemo
 from fvkit.sim.traffic import Draws
 
 __all__ = ["LineState", "Parties", "PathMemo", "Routed", "Targets", "place", "route_batch", "targets"]
@@ -66,21 +66,6 @@ class LineState:
     trunk_free_at: list[int]  # heap of end times (µs) of calls holding a line
     busy_until: list[int]  # per party index: end of the call they talk on
     held_until: list[int] = field(default_factory=list)  # per party: end of a second, call-waiting call
-
-
-@dataclass(slots=True)
-class PathMemo:
-    """The path id of every situation key met, and of the parts of keys routing actually read.
-
-    Most of a key's draws do not matter to most calls (whether the callee would answer, when
-    the callee is busy; whether a caller leaves a message, when someone answers): a path is
-    filed under the key bits of the situation fields its routing read, so a key that agrees
-    on those bits takes the same path without being routed again (a year met 56k keys).
-    """
-
-    keys: dict[int, int] = field(default_factory=dict)  # full key -> path id
-    #: relevance mask (the key bits a routing read) -> {key & mask: path id}
-    read: dict[int, dict[int, int]] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -133,7 +118,7 @@ def _facts(settings: Settings, tg: Targets) -> Facts:
         ("colleague", bits),
         ("col_answers", 1),
     )
-    if sum(b for _, b in fields) > 63:
+    if sum(b for _, b in fields) + _DYNAMIC_BITS > 63:
         raise ValueError(f"too many extensions to key a call's situation in 64 bits: {len(tg.numbers)}")
     parties = settings.org.parties
     members = [tuple(tg.index[m] for m in parties[num].members if m in tg.index) for num in tg.numbers]
@@ -291,103 +276,60 @@ def _timeline(
     keep_all: bool,
     parents: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The one sequential pass: trunk lines and who is on a call, call by call in time order."""
+    """The one sequential pass: trunk lines and who is on a call, call by call in time order.
+
+    The compiled kernel (`fvkit.sim.timeline`) walks the calls; at a situation with no path
+    yet it stops, the path is routed here, and it resumes at that call.
+    """
     n = len(start)
-    ends, occupies = table.end, table.occupies
-    lines, heap = settings.lines, state.trunk_free_at
-    b1 = state.busy_until
-    b2 = state.held_until
-    b2.extend([0] * (len(b1) - len(b2)))
-    members, can_ring, blocks = f.members, f.can_ring, f.blocks
-    operator = f.operator
-    to_operator = f.reaches_operator
+    caller = np.where((d.kind == Kind.INTERNAL) | (d.kind == Kind.OUTGOING), d.caller, -1)
+    trunk = d.kind != Kind.INTERNAL
+    calls = np.stack(
+        [start, static << _DYNAMIC_BITS, who.party, trunk, caller, colleague, parents], axis=1, dtype=np.int64
+    )
+    floats = np.stack([d.member_u, d.ring, d.talk, d.message], axis=1, dtype=np.float64)
+    blocked = np.zeros(n, dtype=bool)
+    for p, numbers in enumerate(f.blocks):
+        if numbers:
+            blocked |= (who.party == p) & np.isin(who.src, list(numbers))
+    state.held_until.extend([0] * (len(state.busy_until) - len(state.held_until)))
+    b1 = np.asarray(state.busy_until, dtype=np.int64)
+    b2 = np.asarray(state.held_until, dtype=np.int64)
+    heap = state.trunk_free_at
+    slots = np.zeros(max(settings.lines, len(heap)), dtype=np.int64)
+    slots[: len(heap)] = heap
+    sizes = np.asarray([len(m) for m in f.members], dtype=np.int64)
+    group = np.stack([np.cumsum(sizes) - sizes, sizes], axis=1)
+    members = np.asarray([m for ms in f.members for m in ms] or [0], dtype=np.int64)
+    can_ring = np.asarray(f.can_ring, dtype=bool)
+    to_operator = np.asarray(f.reaches_operator, dtype=bool)
+    taken = np.asarray([x in TAKEN for x in DISPOSITIONS], dtype=bool)
     pid = np.zeros(n, dtype=np.int64)
     keep = np.ones(n, dtype=bool)
-    known = memo.keys
-    caller = np.where((d.kind == Kind.INTERNAL) | (d.kind == Kind.OUTGOING), d.caller, -1)
-    taken = [DISPOSITIONS.index(x) for x in TAKEN]  # someone took it: no follow-up
-    disposition = table.disposition
-    for i, (t, key0, pt, s, trunk, who_calls, col, mu, par, ring, talk, msg) in enumerate(
-        zip(
-            start.tolist(),
-            static.tolist(),
-            who.party.tolist(),
-            who.src.tolist(),
-            (d.kind != Kind.INTERNAL).tolist(),
-            caller.tolist(),
-            colleague.tolist(),
-            d.member_u.tolist(),
-            parents.tolist(),
-            d.ring.tolist(),
-            d.talk.tolist(),
-            d.message.tolist(),
-            strict=True,
-        )
-    ):
-        if par >= 0 and (not keep[par] or disposition[pid[par]] in taken):
-            keep[i] = False  # a follow-up of a call that was answered (or never placed)
-            continue
-        if who_calls >= 0 and (b1[who_calls] > t or b2[who_calls] > t) and not keep_all:
-            keep[i] = False  # the caller is on a call: this call is never placed
-            continue
-        congested = 0
-        if trunk:
-            while heap and heap[0] <= t:
-                heapq.heappop(heap)
-            congested = int(len(heap) >= lines)
-        dyn = congested
-        if pt >= 0 and not congested:
-            on = (b1[pt] > t) + (b2[pt] > t)
-            dyn |= (on >= 1) << 1 | (on >= 2) << 2 | (s in blocks[pt]) << 3
-            if col >= 0:
-                dyn |= (b1[col] > t or b2[col] > t) << 5
-            if operator >= 0 and (to_operator[pt] or (col >= 0 and to_operator[col])):
-                on_op = (b1[operator] > t) + (b2[operator] > t)
-                dyn |= (on_op >= 1) << 4 | (on_op >= 2) << 6
-            group = members[pt]
-            if group:
-                member = -1
-                first = int(mu * len(group))
-                for k in range(len(group)):
-                    m = group[(first + k) % len(group)]
-                    if can_ring[m] and b1[m] <= t and b2[m] <= t:
-                        member = (first + k) % len(group)
-                        break
-                dyn |= (member + 1) << 7
-        key = (key0 << _DYNAMIC_BITS) | dyn
-        path_id = known.get(key)
-        if path_id is None:
-            path_id = known[key] = _path_of(key, settings, tg, table, memo, f)
-        pid[i] = path_id
-        e = ends[path_id]
-        end = t + int((e[0] + e[1] * ring + e[2] * talk + e[3] * msg) * 1_000_000)
-        talkers = occupies[path_id]
-        if who_calls >= 0:
-            talkers = (who_calls, *talkers)
-        for p in talkers:
-            if b1[p] <= t:
-                b1[p] = end
-            elif b2[p] <= t:
-                b2[p] = end
-            else:  # NOTE: only a call dialled now in live mode (keep_all) gets here
-                b1[p] = max(b1[p], end)
-        if trunk and not congested:
-            heapq.heappush(heap, end)
+    walk = memo.walker()
+    i = 0
+    while True:
+        i, key = walk(
+            i, calls, floats, blocked, keep_all, settings.lines, slots, b1, b2, group, members, can_ring,
+            to_operator, f.operator, memo.keys, memo.read, memo.mask_array.data[:, 0], memo.mask_array.rows, memo.filed,
+            memo.ends.data, memo.occupies.data, memo.disposition.data[:, 0], taken, pid, keep,
+        )  # fmt: skip
+        if i >= n:
+            break
+        _path_of(key, settings, tg, table, memo, f)
+    state.busy_until[:] = b1.tolist()
+    state.held_until[:] = b2.tolist()
+    heap[:] = sorted(int(x) for x in slots if x > 0)  # a sorted list is a heap
     return pid, keep
 
 
-def _path_of(key: int, settings: Settings, tg: Targets, table: PathTable, memo: PathMemo, f: Facts) -> int:
-    """Return the id of the path of a key not met before: one filed under the bits it shares, or a new one."""
-    for mask, paths in memo.read.items():
-        found = paths.get(key & mask)
-        if found is not None:
-            return found
+def _path_of(key: int, settings: Settings, tg: Targets, table: PathTable, memo: PathMemo, f: Facts) -> None:
+    """Route the situation of a key no path is filed for; file its path."""
     s = _situation(key, settings, tg, f, _Reading)
     assert isinstance(s, _Reading)
     path_id = table.add(route(s, settings.org), tg.index)
     mask = _relevance(s.fields_read, f)
-    memo.read.setdefault(mask, {})[key & mask] = path_id
-    return path_id
+    memo.file(key, mask, path_id, table.end[path_id], table.occupies[path_id], table.disposition[path_id])
 
 
 _SITUATION_FIELDS = frozenset(x.name for x in fields(Situation))

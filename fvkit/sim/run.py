@@ -115,7 +115,7 @@ def simulate(
         generated = org_gen.generate(seed, extensions, trunk_lines, start, password, lambda m: progress(m, 0.0))
         save_organisation(store, generated.tables)
         created = True
-    router = Router.load(store)
+    router = Router.load(store, compiled=True)
     settings = router.settings
     rng = np.random.default_rng([seed, to_micros(start) // 1_000_000])
     totals = dict.fromkeys(CALL_TABLES, 0)
@@ -210,8 +210,11 @@ class Router:
     state: LineState = field(default_factory=lambda: LineState([], []))
 
     @classmethod
-    def load(cls, store: Store) -> Router:
-        """Read the current settings of the store's organisation (HD-1..8 as stored)."""
+    def load(cls, store: Store, *, compiled: bool = False) -> Router:
+        """Read the current settings of the store's organisation (HD-1..8 as stored).
+
+        `compiled`: walk the busy-state timeline compiled (`fvkit.sim.timeline`), for bulk runs.
+        """
         settings = load_settings(store)
         tg = targets(settings)
         people = build_people(int(organisation(store)["seed"]))  # type: ignore[call-overload]
@@ -220,7 +223,8 @@ class Router:
         pool_names = np.asarray([people.name(i) if i % 10 < 7 else "" for i in range(len(pool))], dtype=object)
         names = {p.number: p.name for p in settings.org.parties.values()}
         idle = [0] * len(tg.numbers)
-        return cls(settings, tg, pool, pool_names, names, state=LineState([], idle, list(idle)))
+        state = LineState([], idle, list(idle))
+        return cls(settings, tg, pool, pool_names, names, memo=PathMemo(compiled=compiled), state=state)
 
     def write(
         self,
