@@ -14,7 +14,7 @@ DISPOSITIONS = tuple(Disposition)
 _DISPOSITION_INDEX = {d: i for i, d in enumerate(DISPOSITIONS)}
 
 
-def _coefs(o: Offset | None) -> tuple[float, float, float, float]:
+def coefs(o: Offset | None) -> tuple[float, float, float, float]:
     # NOTE: a plain tuple, not the NamedTuple itself: numpy converts a list of those 6x slower
     return (0.0, 0.0, 0.0, 0.0) if o is None else (o.const, o.ring, o.talk, o.message)
 
@@ -39,6 +39,8 @@ class PathTable:
     has_answer: list[bool] = field(default_factory=list)
     disposition: list[int] = field(default_factory=list)
     occupies: list[tuple[int, ...]] = field(default_factory=list)  # party indexes of the users who talk
+    owners: list[tuple[int, ...]] = field(default_factory=list)  # party indexes of the histories it is in
+    has_media: list[tuple[bool, bool]] = field(default_factory=list)  # a voicemail left, a recording made
     step_first: list[int] = field(default_factory=list)
     step_count: list[int] = field(default_factory=list)
     destination: list[str] = field(default_factory=list)
@@ -57,11 +59,13 @@ class PathTable:
         """Register a path; return its id."""
         pid = len(self.paths)
         self.paths.append(path)
-        self.end.append(_coefs(path.end))
-        self.answer.append(_coefs(path.answer))
+        self.end.append(coefs(path.end))
+        self.answer.append(coefs(path.answer))
         self.has_answer.append(path.answer is not None)
         self.disposition.append(_DISPOSITION_INDEX[path.disposition])
         self.occupies.append(tuple(party_index[n] for n in path.occupies if n in party_index))
+        self.owners.append(tuple(party_index[n] for n in path.owners))
+        self.has_media.append((path.voicemail is not None, path.recording is not None))
         self.step_first.append(len(self.step_at))
         self.step_count.append(len(path.steps))
         self.destination.append(path.destination)
@@ -69,7 +73,7 @@ class PathTable:
         self.lastdata.append(path.lastdata)
         self.dstchannel.append(path.dstchannel)
         for step in path.steps:
-            self.step_at.append(_coefs(step.offset))
+            self.step_at.append(coefs(step.offset))
             head, slot, tail = _split(step.text)
             self.step_prefix.append(head)
             self.step_slot.append(slot)
@@ -92,6 +96,8 @@ class PathTable:
             answer=np.asarray(self.answer[p0:], dtype=np.float64).reshape(-1, 4),
             has_answer=np.asarray(self.has_answer[p0:], dtype=bool),
             disposition=np.asarray(self.disposition[p0:], dtype=np.int8),
+            owners=_padded(self.owners[p0:]),
+            has_media=np.asarray(self.has_media[p0:], dtype=bool).reshape(-1, 2),
             step_first=np.asarray(self.step_first[p0:], dtype=np.int64),
             step_count=np.asarray(self.step_count[p0:], dtype=np.int64),
             step_at=np.asarray(self.step_at[s0:], dtype=np.float64).reshape(-1, 4),
@@ -106,6 +112,7 @@ class PathTable:
         if done is not None:
             new = Frozen(
                 **{name: np.concatenate([getattr(done, name), getattr(new, name)]) for name in _NUMPY_FIELDS},
+                owners=_stacked(done.owners, new.owners),
                 **{name: pa.concat_arrays([getattr(done, name), getattr(new, name)]) for name in _ARROW_FIELDS},
             )
         self._frozen = new
@@ -120,6 +127,8 @@ class Frozen:
     answer: np.ndarray
     has_answer: np.ndarray
     disposition: np.ndarray
+    owners: np.ndarray  # (paths, width) party indexes of the histories a path is in, -1 padded
+    has_media: np.ndarray  # (paths, 2): a voicemail left, a recording made
     step_first: np.ndarray
     step_count: np.ndarray
     step_at: np.ndarray
@@ -133,11 +142,46 @@ class Frozen:
     dstchannel: pa.Array
 
 
-_NUMPY_FIELDS = ("end", "answer", "has_answer", "disposition", "step_first", "step_count", "step_at", "step_slot")
+_NUMPY_FIELDS = (
+    "end",
+    "answer",
+    "has_answer",
+    "disposition",
+    "has_media",
+    "step_first",
+    "step_count",
+    "step_at",
+    "step_slot",
+)
+
+
+def _stacked(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Return two -1 padded grids one above the other, padded to the wider."""
+    width = max(a.shape[1], b.shape[1])
+    return np.concatenate([np.pad(x, ((0, 0), (0, width - x.shape[1])), constant_values=-1) for x in (a, b)])
+
+
+def _padded(rows: list[tuple[int, ...]]) -> np.ndarray:
+    """Return rows of party indexes as one array, -1 padded to the longest (1 wide at least)."""
+    grid = np.full((len(rows), max(1, *(len(r) for r in rows)) if rows else 1), -1, dtype=np.int64)
+    for i, r in enumerate(rows):
+        grid[i, : len(r)] = r
+    return grid
+
+
 _ARROW_FIELDS = ("step_prefix", "step_suffix", "destination", "lastapp", "lastdata", "dstchannel")
 
 
 def seconds(coefs: np.ndarray, draws: np.ndarray) -> np.ndarray:
     """Evaluate offsets: rows of (const, ring, talk, message) against per-row draws."""
-    result: np.ndarray = coefs[:, 0] + (coefs[:, 1:] * draws).sum(axis=1)
+    return seconds_of(coefs[:, 0], (coefs[:, 1], coefs[:, 2], coefs[:, 3]), (draws[:, 0], draws[:, 1], draws[:, 2]))
+
+
+def seconds_of(const: np.ndarray, coefs: tuple[np.ndarray, ...], draws: tuple[np.ndarray, ...]) -> np.ndarray:
+    """Evaluate offsets column by column: const + ((ring + talk) + message).
+
+    NOTE: summed in the order numpy's row sum of the three terms took before, so the same floats.
+    """
+    terms = [c * d for c, d in zip(coefs, draws, strict=True)]
+    result: np.ndarray = const + ((terms[0] + terms[1]) + terms[2])
     return result

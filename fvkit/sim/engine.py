@@ -13,6 +13,8 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from fvkit.domain.calls import TAKEN
 from fvkit.domain.handling import Action
@@ -88,6 +90,7 @@ class Facts:
     """Per-party facts the timeline needs, as arrays and lists indexed by party."""
 
     fields: tuple[tuple[str, int], ...]
+    field_masks: dict[str, int]  # each field's bits in a full key (dynamic bits included)
     members: list[tuple[int, ...]]  # ring group members (party indexes), () for others
     can_ring: list[bool]  # registered and not in DND: a ring group may reach them
     blocks: list[frozenset[str]]
@@ -122,8 +125,14 @@ def _facts(settings: Settings, tg: Targets) -> Facts:
         raise ValueError(f"too many extensions to key a call's situation in 64 bits: {len(tg.numbers)}")
     parties = settings.org.parties
     members = [tuple(tg.index[m] for m in parties[num].members if m in tg.index) for num in tg.numbers]
+    masks: dict[str, int] = {}
+    shift = _DYNAMIC_BITS
+    for name, width in reversed(fields):
+        masks[name] = ((1 << width) - 1) << shift
+        shift += width
     return Facts(
         fields=fields,
+        field_masks=masks,
         members=members,
         can_ring=[bool(h is None or (h.registered and not h.dnd)) for h in handling],
         blocks=[h.block_list if h else frozenset() for h in handling],
@@ -289,9 +298,13 @@ def _timeline(
     )
     floats = np.stack([d.member_u, d.ring, d.talk, d.message], axis=1, dtype=np.float64)
     blocked = np.zeros(n, dtype=bool)
-    for p, numbers in enumerate(f.blocks):
-        if numbers:
-            blocked |= (who.party == p) & np.isin(who.src, list(numbers))
+    listed = sorted(set().union(*f.blocks))  # every number on a block list, as codes
+    if listed:
+        found = pc.index_in(pa.array(who.src, type=pa.string()), value_set=pa.array(listed, type=pa.string()))
+        code = pc.fill_null(found, -1).to_numpy()
+        for p, numbers in enumerate(f.blocks):
+            if numbers:
+                blocked |= (who.party == p) & np.isin(code, [listed.index(x) for x in numbers])
     state.held_until.extend([0] * (len(state.busy_until) - len(state.held_until)))
     b1 = np.asarray(state.busy_until, dtype=np.int64)
     b2 = np.asarray(state.held_until, dtype=np.int64)
@@ -333,39 +346,61 @@ def _path_of(key: int, settings: Settings, tg: Targets, table: PathTable, memo: 
 
 
 _SITUATION_FIELDS = frozenset(x.name for x in fields(Situation))
+_SLOTS = {name: Situation.__dict__[name] for name in _SITUATION_FIELDS}  # each field's slot descriptor
 
 
 class _Reading(Situation):
     """A situation that notes which of its fields routing read (see `PathMemo`).
 
-    A copy made with `dataclasses.replace` notes nothing itself, but making it read every
-    field of the original, so a path routed through a copy is filed under all its key bits.
+    Routing copies a situation with `Situation.but` (a transfer, the operator after the auto
+    attendant): a copy notes its reads in the original's set.
     """
 
     __slots__ = ("fields_read",)
     fields_read: set[str]
 
-    def __getattribute__(self, name: str) -> Any:
-        if name in _SITUATION_FIELDS:
-            try:  # noqa: SIM105 - cheaper per read than contextlib.suppress
-                object.__getattribute__(self, "fields_read").add(name)
-            except AttributeError:  # a copy made by `replace`
-                pass
-        return object.__getattribute__(self, name)
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        object.__setattr__(self, "fields_read", set())
+        super().__init__(*args, **kwargs)
+
+    def but(self, **changes: Any) -> Situation:
+        """Return a copy with the fields given changed, noting its reads in this one's set.
+
+        The fields it keeps are copied without being noted: only what routing reads of the
+        copy counts (reading a changed field notes it too - more than needed, never less).
+        """
+        copy = object.__new__(_Reading)
+        object.__setattr__(copy, "fields_read", self.fields_read)
+        for name, slot in _SLOTS.items():
+            slot.__set__(copy, changes[name] if name in changes else slot.__get__(self, Situation))
+        return copy
+
+
+def _noting(name: str) -> property:
+    """Return a property of `_Reading` that notes its field was read (cheaper than __getattribute__)."""
+    slot = _SLOTS[name]
+
+    def get(self: _Reading) -> Any:
+        self.fields_read.add(name)
+        return slot.__get__(self, Situation)
+
+    def put(self: _Reading, value: Any) -> None:  # the frozen dataclass's __init__ sets each field once
+        slot.__set__(self, value)
+
+    return property(get, put)
+
+
+for _name in _SITUATION_FIELDS:
+    setattr(_Reading, _name, _noting(_name))
 
 
 def _relevance(read: set[str], f: Facts) -> int:
     """Return the key bits the situation fields `read` are decoded from."""
-    at: dict[str, int] = {}
-    shift = _DYNAMIC_BITS
-    for name, bits in reversed(f.fields):
-        at[name] = ((1 << bits) - 1) << shift
-        shift += bits
     mask = 0
     for name in read:
         mask |= _DYNAMIC_OF.get(name, 0)
         for part in _STATIC_OF.get(name, ()):
-            mask |= at[part]
+            mask |= f.field_masks[part]
     return mask
 
 
@@ -411,6 +446,4 @@ def _situation(key: int, settings: Settings, tg: Targets, facts: Facts, cls: typ
         colleague_busy=bool(dyn >> 5 & 1),
         colleague_answers=bool(f["col_answers"]),
     )
-    if isinstance(situation, _Reading):
-        object.__setattr__(situation, "fields_read", set())
     return situation

@@ -10,7 +10,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from fvkit.domain.calls import CallType, Direction, Disposition
-from fvkit.sim.compiled import DISPOSITIONS, Frozen, PathTable, seconds
+from fvkit.sim.compiled import DISPOSITIONS, Frozen, PathTable, coefs, seconds, seconds_of
 from fvkit.sim.engine import Routed, Targets
 from fvkit.sim.paths import DST, Offset, Path
 from fvkit.sim.routing import Kind
@@ -148,12 +148,8 @@ def _history(calls: pa.Table, r: Routed, table: PathTable, tg: Targets, settings
     # owners as party indexes; the index len(tg.numbers) stands for no owner ("")
     vocab = [*tg.numbers, ""]
     none = len(tg.numbers)
-    owners_by_path = [p.owners for p in table.paths]
-    width = max((len(o) for o in owners_by_path), default=0)
-    owner_grid = np.full((len(owners_by_path), max(width, 1)), none, dtype=np.int64)
-    for i, o in enumerate(owners_by_path):
-        owner_grid[i, : len(o)] = [tg.index[x] for x in o]
-    grid = owner_grid[r.pid]
+    owners = table.arrays().owners[r.pid]
+    grid = np.where(owners >= 0, owners, none)
     fallback = np.where(r.party >= 0, r.party, none)
     first_owner = np.where(grid[:, 0] != none, grid[:, 0], fallback)
     # NOTE: the users are the first parties, in order (`targets`): a user's index is their party index
@@ -194,15 +190,19 @@ def _flow(
     """One row per call-flow event, times from each path's step offsets; `numbers` are each call's src and dst."""
     counts = arr.step_count[r.pid]
     total = int(counts.sum())
-    call_idx = np.repeat(np.arange(len(r.pid)), counts)
+    call_idx = np.repeat(np.arange(len(r.pid), dtype=np.int32), counts)
+    first = arr.step_first[r.pid]
     begin = np.cumsum(counts) - counts
-    local = np.arange(total) - np.repeat(begin, counts)
-    step = arr.step_first[r.pid][call_idx] + local
-    at = seconds(arr.step_at[step], r.vars[call_idx])
-    time = start[call_idx] + (at * US).astype(np.int64)
+    step = np.arange(total) + np.repeat(first - begin, counts)
+    local = step - np.repeat(first, counts)
+    # column by column: gathering whole rows of the (steps, 4) and (calls, 3) arrays costs more
+    c = np.ascontiguousarray(arr.step_at.T)
+    v = np.ascontiguousarray(r.vars.T)
+    at = seconds_of(c[0][step], (c[1][step], c[2][step], c[3][step]), (v[0][call_idx], v[1][call_idx], v[2][call_idx]))
+    time = np.repeat(start, counts) + (at * US).astype(np.int64)
     return pa.table(
         {
-            "linkedid": pa.DictionaryArray.from_arrays(pa.array(call_idx.astype(np.int32)), linkedid),
+            "linkedid": pa.DictionaryArray.from_arrays(pa.array(call_idx), linkedid),
             "seq": pa.array((local + 1).astype(np.int16)),
             "time": _ts(time),
             "description": _descriptions(arr, step, call_idx, numbers),
@@ -248,8 +248,9 @@ def _media(
 ) -> dict[str, pa.Table]:
     """Voicemails, personal recordings and faxes the batch left behind, numbered in that order."""
     paths = table.paths
-    vm_at = np.flatnonzero(np.asarray([p.voicemail is not None for p in paths])[r.pid])
-    rec_at = np.flatnonzero(np.asarray([p.recording is not None for p in paths])[r.pid])
+    has_media = table.arrays().has_media[r.pid]
+    vm_at = np.flatnonzero(has_media[:, 0])
+    rec_at = np.flatnonzero(has_media[:, 1])
     fax_at = np.flatnonzero(r.draws.fax)
     out: dict[str, pa.Table] = {}
     next_id = first_id
@@ -268,7 +269,7 @@ def _media(
 
 def _offsets(offsets: list[Offset], v: np.ndarray) -> np.ndarray:
     """Seconds of each call's offset, summed left to right as `Offset.at` sums them (the same floats)."""
-    c = np.asarray(offsets, dtype=np.float64).reshape(-1, 4)
+    c = np.asarray([coefs(o) for o in offsets], dtype=np.float64).reshape(-1, 4)
     result: np.ndarray = c[:, 0] + c[:, 1] * v[:, 0] + c[:, 2] * v[:, 1] + c[:, 3] * v[:, 2]
     return result
 

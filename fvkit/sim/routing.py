@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from enum import IntEnum
+from typing import Any
 
 from fvkit.domain.calls import Disposition
 from fvkit.domain.handling import (
@@ -89,6 +90,10 @@ class Situation:
     colleague_busy: bool = False
     colleague_answers: bool = True
     talk_left: float = 1.0  # share of the conversation still to come (after a transfer)
+
+    def but(self, **changes: Any) -> Situation:
+        """Return this situation with the fields given changed."""
+        return replace(self, **changes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -322,9 +327,17 @@ def _after_answer(b: PathBuilder, s: Situation, org: RoutingOrg, n: str) -> Path
             # the colleague's own call handling takes the call (busy, no answer, DND ...)
             if colleague not in b.path.owners:
                 b.path.owners = (*b.path.owners, colleague)
-            after = replace(s, callee=colleague, busy=s.colleague_busy, answers=s.colleague_answers)
-            after = replace(after, transfer=Transfer.NONE, recorder="", blocked=False, quick_active=False)
-            after = replace(after, talk_left=0.7, waiting_full=s.colleague_busy)
+            after = s.but(
+                callee=colleague,
+                busy=s.colleague_busy,
+                answers=s.colleague_answers,
+                transfer=Transfer.NONE,
+                recorder="",
+                blocked=False,
+                quick_active=False,
+                talk_left=0.7,
+                waiting_full=s.colleague_busy,
+            )
             path = _extension(b, after, org, h)
             if path.disposition is not Disposition.VOICEMAIL:
                 # the call was answered and passed on: it stays a transferred call
@@ -339,7 +352,7 @@ def _after_answer(b: PathBuilder, s: Situation, org: RoutingOrg, n: str) -> Path
             status = "BUSY" if s.colleague_busy or not reachable else "NOANSWER"
             b.emit(f"consultation unsuccessful, status: {status}")
             b.emit(f"call resumed by user:<{n}>")
-            _talk(b, replace(s, talk_left=0.7))
+            _talk(b, s.but(talk_left=0.7))
             return b.finish(Disposition.ANSWERED, "call completed, status: ANSWER")
         b.wait(const=TRANSFER_RING_S)
         b.emit(f"consultation answered by PJSIP/{colleague}")
@@ -432,8 +445,7 @@ def _handed_to(s: Situation, h: Handling) -> Situation:
     the quick mode only one with no expiry is known here.
     """
     quick = h.quick_mode is not None and h.quick_mode.expires_us is None
-    return replace(
-        s,
+    return s.but(
         callee=h.number,
         blocked=False,
         busy=s.operator_busy,
