@@ -182,11 +182,14 @@ def attend(
         team: dict[str, list[int]] = {}
         for i, num in enumerate(settings.users):
             team.setdefault(settings.departments.get(num, ""), []).append(i)
+        mates_of: list[list[int]] = []
+        for u, num in enumerate(settings.users):
+            mates = [m for m in team[settings.departments.get(num, "")] if m != u]
+            # a colleague in the same office when there is one
+            mates_of.append([m for m in mates if zone_idx[m] == zone_idx[u]] or mates)
         pick = d.member_u[moved]
         for j, i in enumerate(moved.tolist()):
-            mates = [m for m in team[settings.departments.get(settings.users[party[i]], "")] if m != party[i]]
-            # a colleague in the same office when there is one
-            mates = [m for m in mates if zone_idx[m] == zone_idx[party[i]]] or mates
+            mates = mates_of[party[i]]
             if mates:
                 d.colleague[i] = mates[int(pick[j] * len(mates))]
         col = np.maximum(d.colleague, 0)

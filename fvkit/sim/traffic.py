@@ -47,13 +47,26 @@ def hour_table(start: datetime, hours: int, time_zone: str) -> tuple[np.ndarray,
     """Return, per UTC hour from `start`: its start (µs), local weekday and local hour."""
     zone = ZoneInfo(time_zone)
     base = start.replace(minute=0, second=0, microsecond=0)
-    starts = np.empty(hours, dtype=np.int64)
-    weekday = np.empty(hours, dtype=np.int8)
-    local_hour = np.empty(hours, dtype=np.int8)
-    for h in range(hours):
-        t = base + timedelta(hours=h)
-        local = t.replace(tzinfo=ZoneInfo("UTC")).astimezone(zone)
-        starts[h], weekday[h], local_hour[h] = to_micros(t), local.weekday(), local.hour
+    starts = to_micros(base) + np.arange(hours, dtype=np.int64) * 3_600_000_000
+
+    def offset_s(h: int) -> int:
+        utc = (base + timedelta(hours=h)).replace(tzinfo=ZoneInfo("UTC"))
+        delta = utc.astimezone(zone).utcoffset()
+        return int(delta.total_seconds()) if delta is not None else 0
+
+    # the zone's offset changes at most once a day, on the hour: look it up per day, and per
+    # hour only in a day where it changed
+    offsets = np.empty(hours, dtype=np.int64)
+    for day in range(0, hours, 24):
+        last = min(day + 24, hours) - 1
+        first_offset = offset_s(day)
+        if offset_s(last) == first_offset:
+            offsets[day : last + 1] = first_offset
+        else:
+            offsets[day : last + 1] = [offset_s(h) for h in range(day, last + 1)]
+    local_s = starts // 1_000_000 + offsets
+    weekday = ((local_s // 86_400 + 3) % 7).astype(np.int8)  # 1970-01-01 was a Thursday
+    local_hour = (local_s // 3_600 % 24).astype(np.int8)
     return starts, weekday, local_hour
 
 
