@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 
 import numpy as np
@@ -132,26 +131,18 @@ def _walk(
     return n, 0
 
 
-@cache
 def kernel() -> Callable[..., tuple[int, int]]:
     """Return `_walk` compiled (numba is imported on first use: the portal never pays for it)."""
-    import numba
+    from fvkit.sim import timeline_jit
 
-    compiled: Callable[..., tuple[int, int]] = numba.njit(cache=True, nogil=True)(_walk)
-    return compiled
+    return timeline_jit.walk
 
 
 def typed_dicts() -> tuple[Any, Any]:
-    """Return the two empty typed dicts the compiled kernel reads and fills (see `PathMemo`).
+    """Return the two empty typed dicts the compiled kernel reads and fills (see `PathMemo`)."""
+    from fvkit.sim import timeline_jit
 
-    NOTE: the kernel alone fills them (`PathMemo.file`): a typed dict's methods called from
-    Python are compiled afresh in every process (1.7 s here for the two).
-    """
-    from numba import typed, types
-
-    known = typed.Dict.empty(types.int64, types.int64)
-    read = typed.Dict.empty(types.UniTuple(types.int64, 2), types.int64)  # type: ignore[no-untyped-call]
-    return known, read
+    return timeline_jit.new_dicts()
 
 
 @dataclass(slots=True)
