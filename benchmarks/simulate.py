@@ -7,7 +7,7 @@ v2, each call's `call_summary` row (the simulator's writes derive it in the same
 The ratio against the five call tables alone is printed too, the way it was measured before v2.
 The organisation (200 extensions; argon2 hashing of ~550 secrets) is created first and timed
 apart: it is a fixed cost, not a per-call one. The simulator's compiled timeline is cached by numba
-on first use (beside fvkit/sim/timeline_jit.py); a first run ever also compiles it (~3 s).
+on first use (beside fvkit/sim/timeline_jit.py); a first run ever also compiles it (~2.5 s).
 """
 
 from __future__ import annotations
