@@ -44,9 +44,9 @@ POOL_SIZE = 4000  # outside numbers that call and are called
 #: simulator, here per user of the 189 there are. NOTE: about 3% low for today's simulator
 #: (the "10M" build holds 9.67M calls); kept so the benchmark stores stay the same.
 CALLS_PER_DRAW = 0.74 * 183 / 189
-#: history rows a run gathers before it writes them in one transaction: DuckDB appends a few
-#: large inserts much faster than many small ones (12 inserts of 119k cdr rows took 3.5x one
-#: insert of the same 1.43M rows); a run's memory holds about 300 MB of rows at most
+#: the most history rows a run holds while its writer is busy (then it waits for it): DuckDB
+#: appends a few large inserts faster than many small ones; a run's memory holds about 300 MB
+#: of rows at most
 WRITE_ROWS = 500_000
 #: history rows a run hands its writer as soon as it is idle: two of DuckDB's row groups (122,880
 #: rows). An insert of less than a row group goes through the write-ahead log at commit: twelve
