@@ -48,10 +48,10 @@ CALLS_PER_DRAW = 0.74 * 183 / 189
 #: appends a few large inserts faster than many small ones; a run's memory holds about 300 MB
 #: of rows at most
 WRITE_ROWS = 500_000
-#: history rows a run hands its writer as soon as it is idle: two of DuckDB's row groups (122,880
-#: rows). An insert of less than a row group goes through the write-ahead log at commit: twelve
-#: flushes of 117k rows took 12.1 s to write, six of 234k 7.1 s, one of them all 5.6 s.
-FLUSH_ROWS = 2 * 122_880
+#: history rows a run hands its writer as soon as it is idle: one of DuckDB's row groups. An
+#: insert of less than a row group goes through the write-ahead log at commit: twelve flushes of
+#: 117k rows took 12.1 s to write, six of 234k 7.1 s, one of them all 5.6 s.
+FLUSH_ROWS = 122_880
 
 
 @dataclass(frozen=True, slots=True)
