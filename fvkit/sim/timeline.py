@@ -2,10 +2,11 @@
 
 Busy state is sequential by nature - whether a call finds someone free depends on every
 call before it - so this loop cannot be vectorised. It runs as a numba kernel over numpy
-arrays (about 20x the Python loop it replaced). The kernel stops at a situation key it
-has no path for; Python routes that situation (`fvkit.sim.routing.route`), files the path
-and lets the kernel resume at the same call. The kernel is compiled on first use and cached
-on disk (numba's cache, beside this module).
+arrays (a year of 1M calls: 0.35 s, where the Python loop it replaced took 2.5 s); the
+portal's live calls, a few at a time, run the same function as plain Python. It stops at a
+situation key it has no path for; Python routes that situation (`fvkit.sim.routing.route`),
+files the path and lets the walk resume at the same call. The kernel is compiled on first
+use and cached on disk (numba's cache, beside `fvkit.sim.timeline_jit`).
 """
 
 from __future__ import annotations
@@ -178,7 +179,7 @@ class PathMemo:
     Most of a key's draws do not matter to most calls (whether the callee would answer, when
     the callee is busy; whether a caller leaves a message, when someone answers): a path is
     filed under the key bits of the situation fields its routing read, so a key that agrees
-    on those bits takes the same path without being routed again (a year met 56k keys, 18k
+    on those bits takes the same path without being routed again (a year met 56k keys, 15.8k
     paths). Also what the kernel needs of each path, as arrays.
     """
 
@@ -192,7 +193,7 @@ class PathMemo:
     ends: Grow = field(default_factory=lambda: Grow(4, 0.0, np.float64))
     occupies: Grow = field(default_factory=lambda: Grow(4, -1, np.int64))
     disposition: Grow = field(default_factory=lambda: Grow(1, 0, np.int64))
-
+    #: a path filed since the last walk: key, mask index, path id (-1: none); the walk files it
     filed: np.ndarray = field(default_factory=lambda: np.asarray([0, 0, -1], dtype=np.int64))
 
     def __post_init__(self) -> None:
