@@ -29,16 +29,42 @@ def _split(text: str) -> tuple[str, int, str]:
 
 
 @dataclass(slots=True)
+class Grow:
+    """A numpy array appended to row by row, with room to spare (the kernel reads a view)."""
+
+    width: int
+    fill: float
+    dtype: type
+    rows: int = 0
+    data: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.data = np.full((64, self.width), self.fill, dtype=self.dtype)
+
+    def append(self, row: tuple[float, ...] | tuple[int, ...]) -> None:
+        """Add a row (shorter rows are padded with the fill; a longer one widens the array)."""
+        if len(row) > self.width:
+            wider: np.ndarray = np.full((len(self.data), len(row)), self.fill, dtype=self.dtype)
+            wider[:, : self.width] = self.data
+            self.data, self.width = wider, len(row)
+        if self.rows == len(self.data):
+            more: np.ndarray = np.full((len(self.data), self.width), self.fill, dtype=self.dtype)
+            self.data = np.concatenate([self.data, more])
+        self.data[self.rows, : len(row)] = row
+        self.rows += 1
+
+
+@dataclass(slots=True)
 class PathTable:
     """Every distinct path met so far, path-level and step-level, as growable lists."""
 
     paths: list[Path] = field(default_factory=list)
-    # per path
-    end: list[tuple[float, float, float, float]] = field(default_factory=list)
+    # per path; the busy-state kernel reads the first three (`fvkit.sim.timeline`)
+    end: Grow = field(default_factory=lambda: Grow(4, 0.0, np.float64))  # offset coefficients
+    disposition: Grow = field(default_factory=lambda: Grow(1, 0, np.int64))
+    occupies: Grow = field(default_factory=lambda: Grow(4, -1, np.int64))  # party indexes of the users who talk
     answer: list[tuple[float, float, float, float]] = field(default_factory=list)
     has_answer: list[bool] = field(default_factory=list)
-    disposition: list[int] = field(default_factory=list)
-    occupies: list[tuple[int, ...]] = field(default_factory=list)  # party indexes of the users who talk
     owners: list[tuple[int, ...]] = field(default_factory=list)  # party indexes of the histories it is in
     has_media: list[tuple[bool, bool]] = field(default_factory=list)  # a voicemail left, a recording made
     step_first: list[int] = field(default_factory=list)
@@ -60,10 +86,10 @@ class PathTable:
         pid = len(self.paths)
         self.paths.append(path)
         self.end.append(coefs(path.end))
+        self.disposition.append((_DISPOSITION_INDEX[path.disposition],))
+        self.occupies.append(tuple(party_index[n] for n in path.occupies if n in party_index))
         self.answer.append(coefs(path.answer))
         self.has_answer.append(path.answer is not None)
-        self.disposition.append(_DISPOSITION_INDEX[path.disposition])
-        self.occupies.append(tuple(party_index[n] for n in path.occupies if n in party_index))
         self.owners.append(tuple(party_index[n] for n in path.owners))
         self.has_media.append((path.voicemail is not None, path.recording is not None))
         self.step_first.append(len(self.step_at))
@@ -87,15 +113,16 @@ class PathTable:
         the new paths' rows are converted and appended (a year in 31-day batches met 56k paths).
         """
         done = self._frozen
-        if done is not None and len(done.end) == len(self.paths):
+        n = len(self.paths)
+        if done is not None and len(done.end) == n:
             return done
         p0 = 0 if done is None else len(done.end)
         s0 = 0 if done is None else len(done.step_at)
+        grown = {"end": self.end.data[:n], "disposition": self.disposition.data[:n, 0]}  # views, not copies
         new = Frozen(
-            end=np.asarray(self.end[p0:], dtype=np.float64).reshape(-1, 4),
+            **grown,
             answer=np.asarray(self.answer[p0:], dtype=np.float64).reshape(-1, 4),
             has_answer=np.asarray(self.has_answer[p0:], dtype=bool),
-            disposition=np.asarray(self.disposition[p0:], dtype=np.int8),
             owners=_padded(self.owners[p0:]),
             has_media=np.asarray(self.has_media[p0:], dtype=bool).reshape(-1, 2),
             step_first=np.asarray(self.step_first[p0:], dtype=np.int64),
@@ -111,6 +138,7 @@ class PathTable:
         )
         if done is not None:
             new = Frozen(
+                **grown,
                 **{name: np.concatenate([getattr(done, name), getattr(new, name)]) for name in _NUMPY_FIELDS},
                 owners=_stacked(done.owners, new.owners),
                 **{name: pa.concat_arrays([getattr(done, name), getattr(new, name)]) for name in _ARROW_FIELDS},
@@ -143,10 +171,8 @@ class Frozen:
 
 
 _NUMPY_FIELDS = (
-    "end",
     "answer",
     "has_answer",
-    "disposition",
     "has_media",
     "step_first",
     "step_count",

@@ -298,13 +298,13 @@ def _timeline(
     )
     floats = np.stack([d.member_u, d.ring, d.talk, d.message], axis=1, dtype=np.float64)
     blocked = np.zeros(n, dtype=bool)
-    listed = sorted(set().union(*f.blocks))  # every number on a block list, as codes
+    listed = {number: code for code, number in enumerate(sorted(set().union(*f.blocks)))}  # blocked numbers
     if listed:
-        found = pc.index_in(pa.array(who.src, type=pa.string()), value_set=pa.array(listed, type=pa.string()))
+        found = pc.index_in(pa.array(who.src, type=pa.string()), value_set=pa.array(list(listed), type=pa.string()))
         code = pc.fill_null(found, -1).to_numpy()
         for p, numbers in enumerate(f.blocks):
             if numbers:
-                blocked |= (who.party == p) & np.isin(code, [listed.index(x) for x in numbers])
+                blocked |= (who.party == p) & np.isin(code, [listed[x] for x in numbers])
     state.held_until.extend([0] * (len(state.busy_until) - len(state.held_until)))
     b1 = np.asarray(state.busy_until, dtype=np.int64)
     b2 = np.asarray(state.held_until, dtype=np.int64)
@@ -325,7 +325,7 @@ def _timeline(
         i, key = walk(
             i, calls, floats, blocked, keep_all, settings.lines, slots, b1, b2, group, members, can_ring,
             to_operator, f.operator, memo.keys, memo.read, memo.mask_array.data[:, 0], memo.mask_array.rows, memo.filed,
-            memo.ends.data, memo.occupies.data, memo.disposition.data[:, 0], taken, pid, keep,
+            table.end.data, table.occupies.data, table.disposition.data[:, 0], taken, pid, keep,
         )  # fmt: skip
         if i >= n:
             break
@@ -341,8 +341,7 @@ def _path_of(key: int, settings: Settings, tg: Targets, table: PathTable, memo: 
     s = _situation(key, settings, tg, f, _Reading)
     assert isinstance(s, _Reading)
     path_id = table.add(route(s, settings.org), tg.index)
-    mask = _relevance(s.fields_read, f)
-    memo.file(key, mask, path_id, table.end[path_id], table.occupies[path_id], table.disposition[path_id])
+    memo.file(key, _relevance(s.fields_read, f), path_id)
 
 
 _SITUATION_FIELDS = frozenset(x.name for x in fields(Situation))
@@ -419,7 +418,7 @@ def _situation(key: int, settings: Settings, tg: Targets, facts: Facts, cls: typ
         recorder = settings.users[f["caller"] - 1] if kind is Kind.OUTGOING else party
         if party and settings.org.parties[party].kind == "Auto attendant":
             recorder = settings.org.operator
-    situation = cls(
+    return cls(
         kind=kind,
         callee=party,
         trunk=settings.trunk,
@@ -446,4 +445,3 @@ def _situation(key: int, settings: Settings, tg: Targets, facts: Facts, cls: typ
         colleague_busy=bool(dyn >> 5 & 1),
         colleague_answers=bool(f["col_answers"]),
     )
-    return situation

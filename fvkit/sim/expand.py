@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 import pyarrow as pa
@@ -135,20 +136,20 @@ def expand(
     }
     calls = pa.table(call)
     out = {
-        "cdr": _history(calls, r, table, tg, settings),
+        "cdr": _history(calls, r, arr, tg),
         "flow_event": _flow(r, arr, linkedid, start, (src, dst)),
     }
-    out.update(_media(r, table, settings, names, calls, first_media_id, seed, answer, heard_share))
+    out.update(_media(_Batch(r, table.paths, names, calls, seed, heard_share), arr, first_media_id))
     return out
 
 
-def _history(calls: pa.Table, r: Routed, table: PathTable, tg: Targets, settings: Settings) -> pa.Table:
+def _history(calls: pa.Table, r: Routed, arr: Frozen, tg: Targets) -> pa.Table:
     """One row per call and owning extension, sorted by (owner, start)."""
     n = calls.num_rows
     # owners as party indexes; the index len(tg.numbers) stands for no owner ("")
     vocab = [*tg.numbers, ""]
     none = len(tg.numbers)
-    owners = table.arrays().owners[r.pid]
+    owners = arr.owners[r.pid]
     grid = np.where(owners >= 0, owners, none)
     fallback = np.where(r.party >= 0, r.party, none)
     first_owner = np.where(grid[:, 0] != none, grid[:, 0], fallback)
@@ -235,33 +236,29 @@ def _descriptions(arr: Frozen, step: np.ndarray, call_idx: np.ndarray, numbers: 
     return pa.DictionaryArray.from_arrays(pa.array(indices), pa.concat_arrays([prefix, joined]))
 
 
-def _media(
-    r: Routed,
-    table: PathTable,
-    settings: Settings,
-    names: dict[str, str],
-    calls: pa.Table,
-    first_id: int,
-    seed: int,
-    answer: np.ndarray,
-    heard_share: float,
-) -> dict[str, pa.Table]:
+class _Batch(NamedTuple):
+    """What the media rows of a routed batch are made from."""
+
+    r: Routed
+    paths: list[Path]
+    names: dict[str, str]
+    calls: pa.Table  # the batch's calls, one row each
+    seed: int
+    heard_share: float
+
+
+def _media(b: _Batch, arr: Frozen, first_id: int) -> dict[str, pa.Table]:
     """Voicemails, personal recordings and faxes the batch left behind, numbered in that order."""
-    paths = table.paths
-    has_media = table.arrays().has_media[r.pid]
-    vm_at = np.flatnonzero(has_media[:, 0])
-    rec_at = np.flatnonzero(has_media[:, 1])
-    fax_at = np.flatnonzero(r.draws.fax)
+    has_media = arr.has_media[b.r.pid]
     out: dict[str, pa.Table] = {}
     next_id = first_id
     for name, at, rows in (
-        ("voicemail", vm_at, _voicemails),
-        ("recording", rec_at, _recordings),
-        ("fax", fax_at, _faxes),
+        ("voicemail", np.flatnonzero(has_media[:, 0]), _voicemails),
+        ("recording", np.flatnonzero(has_media[:, 1]), _recordings),
+        ("fax", np.flatnonzero(b.r.draws.fax), _faxes),
     ):
         if len(at):
-            ids = np.arange(next_id + 1, next_id + 1 + len(at), dtype=np.int64)
-            out[name] = rows(r, paths, names, calls, at, ids, seed, heard_share)
+            out[name] = rows(b, at, np.arange(next_id + 1, next_id + 1 + len(at), dtype=np.int64))
             next_id += len(at)
     out["_next_media_id"] = pa.table({"id": [next_id]})
     return out
@@ -278,17 +275,9 @@ def _seeds(seed: int, ids: np.ndarray) -> pa.Array:
     return pa.array((seed * 1_000_003 + ids) % 2**31, type=pa.int64())
 
 
-def _voicemails(
-    r: Routed,
-    paths: list[Path],
-    names: dict[str, str],
-    calls: pa.Table,
-    at: np.ndarray,
-    ids: np.ndarray,
-    seed: int,
-    heard_share: float,
-) -> pa.Table:
+def _voicemails(b: _Batch, at: np.ndarray, ids: np.ndarray) -> pa.Table:
     """One row per message left: in the callee's box, when recording began, a script to render."""
+    r, paths, names, calls, seed, heard_share = b
     left = [paths[p].voicemail for p in r.pid[at].tolist()]
     owner = [vm.owner for vm in left if vm is not None]
     received = r.start[at] + _offsets([vm.offset for vm in left if vm is not None], r.vars[at]) * US
@@ -319,23 +308,16 @@ def _voicemails(
     )
 
 
-def _recordings(
-    r: Routed,
-    paths: list[Path],
-    names: dict[str, str],
-    calls: pa.Table,
-    at: np.ndarray,
-    ids: np.ndarray,
-    seed: int,
-    _heard_share: float,
-) -> pa.Table:
+def _recordings(b: _Batch, at: np.ndarray, ids: np.ndarray) -> pa.Table:
     """One row per personal recording: who recorded, the other party, the audio kept and its pause."""
+    r, paths, names, calls, seed, _ = b
+    index = pa.array(at)
     kept = [paths[p].recording for p in r.pid[at].tolist()]
     recs = [x for x in kept if x is not None]
     v = r.vars[at]
     t0, tp, tr, te = (_offsets([getattr(x, part) for x in recs], v) for part in ("start", "pause", "resume", "end"))
-    src = calls.column("src").take(pa.array(at)).to_pylist()
-    dst = calls.column("dst").take(pa.array(at)).to_pylist()
+    src = calls.column("src").take(index).to_pylist()
+    dst = calls.column("dst").take(index).to_pylist()
     owner = [x.owner for x in recs]
     peer = [d if o == s else s for o, s, d in zip(owner, src, dst, strict=True)]
     paused = [
@@ -347,7 +329,7 @@ def _recordings(
         {
             "id": pa.array(ids),
             "owner": pa.array(owner, type=pa.string()),
-            "linkedid": calls.column("linkedid").take(pa.array(at)),
+            "linkedid": calls.column("linkedid").take(index),
             "peer": pa.array(peer, type=pa.string()),
             "peer_name": pa.array([names.get(x, "") for x in peer], type=pa.string()),
             "started": _ts((r.start[at] + t0 * US).astype(np.int64)),
@@ -360,17 +342,9 @@ def _recordings(
     )
 
 
-def _faxes(
-    r: Routed,
-    paths: list[Path],
-    _names: dict[str, str],
-    calls: pa.Table,
-    at: np.ndarray,
-    ids: np.ndarray,
-    seed: int,
-    _heard_share: float,
-) -> pa.Table:
+def _faxes(b: _Batch, at: np.ndarray, ids: np.ndarray) -> pa.Table:
     """One row per fax: received into the callee's inbox, or sent from the caller's outbox."""
+    r, paths, _, calls, seed, _ = b
     index = pa.array(at)
     incoming = pa.array(r.caller[at] < 0)
     src = calls.column("src").take(index)

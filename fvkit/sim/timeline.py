@@ -17,6 +17,8 @@ from typing import Any
 
 import numpy as np
 
+from fvkit.sim.compiled import Grow
+
 US = 1_000_000
 
 
@@ -147,32 +149,6 @@ def typed_dicts() -> tuple[Any, Any]:
 
 
 @dataclass(slots=True)
-class Grow:
-    """A numpy array appended to row by row, with room to spare (the kernel reads a view)."""
-
-    width: int
-    fill: float
-    dtype: type
-    rows: int = 0
-    data: np.ndarray = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.data = np.full((64, self.width), self.fill, dtype=self.dtype)
-
-    def append(self, row: tuple[float, ...] | tuple[int, ...]) -> None:
-        """Add a row (shorter rows are padded with the fill; a longer one widens the array)."""
-        if len(row) > self.width:
-            wider: np.ndarray = np.full((len(self.data), len(row)), self.fill, dtype=self.dtype)
-            wider[:, : self.width] = self.data
-            self.data, self.width = wider, len(row)
-        if self.rows == len(self.data):
-            more: np.ndarray = np.full((len(self.data), self.width), self.fill, dtype=self.dtype)
-            self.data = np.concatenate([self.data, more])
-        self.data[self.rows, : len(row)] = row
-        self.rows += 1
-
-
-@dataclass(slots=True)
 class PathMemo:
     """The path id of every situation key met, and of the parts of keys routing actually read.
 
@@ -180,7 +156,7 @@ class PathMemo:
     the callee is busy; whether a caller leaves a message, when someone answers): a path is
     filed under the key bits of the situation fields its routing read, so a key that agrees
     on those bits takes the same path without being routed again (a year met 56k keys, 15.8k
-    paths). Also what the kernel needs of each path, as arrays.
+    paths). What the kernel needs of each path is in the `PathTable`, as arrays.
     """
 
     #: walk compiled (bulk simulation) or as plain Python (live calls, a few at a time: the
@@ -190,9 +166,6 @@ class PathMemo:
     read: Any = None  # (mask index, key & mask) -> path id (likewise)
     masks: dict[int, int] = field(default_factory=dict)  # relevance mask (key bits read) -> its index
     mask_array: Grow = field(default_factory=lambda: Grow(1, 0, np.int64))
-    ends: Grow = field(default_factory=lambda: Grow(4, 0.0, np.float64))
-    occupies: Grow = field(default_factory=lambda: Grow(4, -1, np.int64))
-    disposition: Grow = field(default_factory=lambda: Grow(1, 0, np.int64))
     #: a path filed since the last walk: key, mask index, path id (-1: none); the walk files it
     filed: np.ndarray = field(default_factory=lambda: np.asarray([0, 0, -1], dtype=np.int64))
 
@@ -203,16 +176,9 @@ class PathMemo:
         """Return the walk over calls that fits these dicts."""
         return kernel() if self.compiled else _walk
 
-    def file(
-        self, key: int, mask: int, path_id: int, end: tuple[float, ...], occupies: tuple[int, ...], disposition: int
-    ) -> None:
+    def file(self, key: int, mask: int, path_id: int) -> None:
         """File a new path under its key and under the bits of it that routing read."""
-        if path_id != self.ends.rows:
-            raise ValueError(f"path {path_id} filed out of order (expected {self.ends.rows})")
         index = self.masks.setdefault(mask, len(self.masks))
         if index == self.mask_array.rows:
             self.mask_array.append((mask,))
         self.filed[:] = (key, index, path_id)  # the kernel files it in its dicts when it resumes
-        self.ends.append(end)
-        self.occupies.append(occupies)
-        self.disposition.append((disposition,))

@@ -10,11 +10,12 @@ import pytest
 
 from fvkit.sim.engine import route_batch
 from fvkit.sim.followups import MIN_DELAY_S, with_follow_ups
-from fvkit.sim.placement import Parties, attend, place
+from fvkit.sim.placement import Parties
 from fvkit.sim.routing import Kind
 from fvkit.sim.run import Options, Router, simulate
-from fvkit.sim.traffic import Draws, Mix, arrivals, draw, to_micros
+from fvkit.sim.traffic import Draws, Mix, to_micros
 from fvkit.store.db import Store
+from tests.sim.placed import placed_calls
 
 START = datetime(2026, 4, 7, 16, 0)  # a Tuesday, 09:00 in Los Angeles
 
@@ -28,13 +29,7 @@ def router() -> Router:
 
 def _half_day(router: Router, seed: int) -> tuple[np.random.Generator, np.ndarray, Draws, Parties]:
     """Return half a day of placed and attended calls (4,000 a day), with the generator that drew them."""
-    settings, tg, mix = router.settings, router.tg, Mix()
-    rng = np.random.default_rng(seed)
-    times = arrivals(rng, START, 0.5, settings.time_zone, 4_000)
-    d = draw(rng, len(times), len(settings.users), len(router.pool), mix)
-    who = place(settings, tg, d, mix, rng, router.pool, router.pool_names)
-    attend(settings, tg, times, d, who, rng)
-    return rng, times, d, who
+    return placed_calls(router, START, 0.5, 4_000, seed)
 
 
 @pytest.mark.req("SIM-8")

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import numpy as np
 import pytest
 
 from fvkit.sim.engine import _facts, _situation, route_batch
 from fvkit.sim.followups import with_follow_ups
-from fvkit.sim.placement import attend, place
 from fvkit.sim.routing import route
 from fvkit.sim.run import Options, Router, simulate
-from fvkit.sim.timeline import PathMemo
-from fvkit.sim.traffic import Mix, arrivals, draw, to_micros
+from fvkit.sim.traffic import Mix, to_micros
 from fvkit.store.db import Store
+from tests.sim.placed import placed_calls
 
 START = datetime(2026, 4, 7, 16, 0)  # a Tuesday, 09:00 in Los Angeles
 
@@ -29,11 +27,7 @@ def store() -> Store:
 def _route_day(router: Router, seed: int) -> list[tuple[int, str, tuple[str, ...]]]:
     """Route a busy working day (6,000 calls, 30 extensions); return each placed call: start, disposition, flow."""
     settings, tg, mix = router.settings, router.tg, Mix()
-    rng = np.random.default_rng(seed)
-    times = arrivals(rng, START, 1.0, settings.time_zone, 6_000)
-    d = draw(rng, len(times), len(settings.users), len(router.pool), mix)
-    who = place(settings, tg, d, mix, rng, router.pool, router.pool_names)
-    attend(settings, tg, times, d, who, rng)
+    rng, times, d, who = placed_calls(router, START, 1.0, 6_000, seed)
     b = with_follow_ups(rng, settings, tg, times, d, who, len(router.pool), mix, to_micros(START) + 86_400_000_000)
     routed = route_batch(
         settings, tg, router.table, router.memo, router.state, b.times, b.draws, b.who, parent=b.parent
@@ -74,10 +68,3 @@ def test_a_path_shared_by_the_key_bits_routing_read_is_the_path_of_each_key(stor
             shared.owners,
             shared.occupies,
         ), key
-
-
-def test_paths_are_filed_in_the_order_they_were_added() -> None:
-    memo = PathMemo()
-    memo.file(5, 0b1, 0, (1.0, 0.0, 0.0, 0.0), (2,), 0)
-    with pytest.raises(ValueError, match="out of order"):
-        memo.file(7, 0b1, 3, (1.0, 0.0, 0.0, 0.0), (), 0)
