@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -23,10 +22,10 @@ from fvkit.sim.people import build_people
 from fvkit.sim.placement import Parties, Targets, attend, office_shares, offices, place, targets
 from fvkit.sim.settings import Settings, load_settings
 from fvkit.sim.traffic import KIND_SHARES, Draws, Mix, arrivals_by_zone, draw, to_micros
+from fvkit.sim.writer import CALL_TABLES, Counters, Writer, write
 from fvkit.store import Store
-from fvkit.store.org import MESSAGE_COUNTER, get_state, has_organisation, organisation, save_organisation, set_state
+from fvkit.store.org import MESSAGE_COUNTER, get_state, has_organisation, organisation, save_organisation
 
-CALL_TABLES = ("cdr", "flow_event", "voicemail", "recording", "fax")
 #: busy-hour blocking Erlang B may predict for a sized trunk (issue 9: the demo blocks 0.5-2%).
 #: NOTE: the demo measures less (1.1% with 11 lines, where the formula says 1.5%): callers
 #: who reach a busy person get a short voicemail leg, so the load is lighter exactly when
@@ -44,14 +43,6 @@ POOL_SIZE = 4000  # outside numbers that call and are called
 #: simulator, here per user of the 189 there are. NOTE: about 3% low for today's simulator
 #: (the "10M" build holds 9.67M calls); kept so the benchmark stores stay the same.
 CALLS_PER_DRAW = 0.74 * 183 / 189
-#: the most history rows a run holds while its writer is busy (then it waits for it): DuckDB
-#: appends a few large inserts faster than many small ones; a run's memory holds about 300 MB
-#: of rows at most
-WRITE_ROWS = 500_000
-#: history rows a run hands its writer as soon as it is idle: one of DuckDB's row groups. An
-#: insert of less than a row group goes through the write-ahead log at commit: twelve flushes of
-#: 117k rows took 12.1 s to write, six of 234k 7.1 s, one of them all 5.6 s.
-FLUSH_ROWS = 122_880
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,11 +122,10 @@ def simulate(
     user_home = np.asarray(
         [[z for z, _ in shares].index(zone_names[k]) for k in zone_idx[: len(settings.users)].tolist()], dtype=np.int8
     )
-    pending = _Pending(
-        next_seq=get_state(store, "next_seq", 1),
-        last_media=get_state(store, MESSAGE_COUNTER, 0),
-        until_us=get_state(store, "simulated_until", 0),
+    after = Counters(
+        get_state(store, "next_seq", 1), get_state(store, MESSAGE_COUNTER, 0), get_state(store, "simulated_until", 0)
     )
+    writer = Writer(store)
     try:
         done = 0.0
         while done < opts.days - 1e-9:
@@ -156,17 +146,16 @@ def simulate(
                     rng, settings, router.tg, times, d, who, len(router.pool), opts.mix, until_us, redial
                 )
                 routed = router.route(b.times, b.draws, b.who, keep_all=opts.flat, parent=b.parent)
-                rows, last_media = router.rows(routed, pending.next_seq, pending.last_media, seed, HEARD_SHARE)
-                pending.add(rows, len(routed.start), last_media, until_us)
+                rows, last_media = router.rows(routed, after.next_seq, after.last_media, seed, HEARD_SHARE)
+                after = Counters(after.next_seq + len(routed.start), last_media, max(after.until_us, until_us))
+                writer.add(rows, after)
                 for name in CALL_TABLES:
                     totals[name] += rows[name].num_rows if name in rows else 0
                 calls += rows["cdr"].filter(rows["cdr"].column("is_primary")).num_rows
-                if pending.history_rows >= (FLUSH_ROWS if pending.idle else WRITE_ROWS):
-                    pending.flush(store)
             done += span
-        pending.flush(store)
+        writer.finish()
     finally:
-        pending.close()  # waits for the last write; raises what it raised
+        writer.abandon()  # after finish: nothing left; after an error: waits for the write in progress
     progress("done", 1.0)
     return Summary(
         calls=calls,
@@ -258,7 +247,7 @@ class Router:
                 routed, first_seq, get_state(store, MESSAGE_COUNTER, 0), seed, 0.0 if live else HEARD_SHARE
             )
             until = max(until_us, get_state(store, "simulated_until", 0))
-            _write(store, rows, first_seq + n_calls, last_media, until)
+            write(store, rows, Counters(first_seq + n_calls, last_media, until))
         return rows
 
     def route(
@@ -275,82 +264,3 @@ class Router:
         """Return a routed batch's rows, numbered from the counters given, and the last media id."""
         rows = expand(routed, self.table, self.settings, self.tg, self.names, first_seq, first_media, seed, heard_share)
         return rows, int(rows.pop("_next_media_id").column("id")[0].as_py())
-
-
-@dataclass(slots=True)
-class _Pending:
-    """Rows a run routed and expanded but has not written yet, and the counters after them.
-
-    A flush hands the rows to a writer thread and returns: DuckDB inserts them (without the
-    GIL) while the next batches route and expand. A run flushes `FLUSH_ROWS` as soon as the
-    writer is idle, so both cores work early on; rows pile up while it writes, up to
-    `WRITE_ROWS`. At most one write is in flight, so memory holds about two flushes' rows at
-    most; `close` waits for the last one.
-    """
-
-    next_seq: int
-    last_media: int
-    until_us: int
-    batches: list[dict[str, pa.Table]] = field(default_factory=list)
-    writing: Future[None] | None = None
-    writer: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(1, "fvkit-sim-write"))
-
-    @property
-    def idle(self) -> bool:
-        """Say whether no write is in flight: rows handed over now are written at once."""
-        return self.writing is None or self.writing.done()
-
-    @property
-    def history_rows(self) -> int:
-        """Return the cdr rows held."""
-        return sum(b["cdr"].num_rows for b in self.batches)
-
-    def add(self, rows: dict[str, pa.Table], calls: int, last_media: int, until_us: int) -> None:
-        """Hold one batch's rows; advance the counters past them."""
-        self.batches.append(rows)
-        self.next_seq += calls
-        self.last_media = last_media
-        self.until_us = max(self.until_us, until_us)
-
-    def flush(self, store: Store) -> None:
-        """Start writing the held rows and the counters, in one transaction (after the write before)."""
-        if not self.batches:
-            return
-        batches, self.batches = self.batches, []
-        self.wait()
-        self.writing = self.writer.submit(_write_held, store, batches, self.next_seq, self.last_media, self.until_us)
-
-    def wait(self) -> None:
-        """Wait for the write in flight; raise what it raised."""
-        writing, self.writing = self.writing, None
-        if writing is not None:
-            writing.result()
-
-    def close(self) -> None:
-        """Wait for the last write and stop the writer thread."""
-        try:
-            self.wait()
-        finally:
-            self.writer.shutdown()
-
-
-def _write_held(store: Store, batches: list[dict[str, pa.Table]], next_seq: int, last_media: int, until: int) -> None:
-    """Write batches of rows and the counters after them in one transaction."""
-    # NOTE: a chunk per batch (~100k rows): DuckDB appends those as fast as one chunk, but 64k-row
-    # chunks 1.7x slower; combining the chunks cost more than it saved (dictionaries unified)
-    merged = {
-        name: pa.concat_tables(parts, promote_options="default")
-        for name in CALL_TABLES
-        if (parts := [b[name] for b in batches if name in b and b[name].num_rows])
-    }
-    with store.transaction():
-        _write(store, merged, next_seq, last_media, until)
-
-
-def _write(store: Store, rows: dict[str, pa.Table], next_seq: int, last_media: int, until_us: int) -> None:
-    """Write one batch and the simulator's counters, inside the caller's transaction."""
-    for name in CALL_TABLES:
-        if name in rows and rows[name].num_rows:
-            store.append(name, rows[name])
-    for key, value in (("next_seq", next_seq), (MESSAGE_COUNTER, last_media), ("simulated_until", until_us)):
-        set_state(store, key, value)

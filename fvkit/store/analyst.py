@@ -33,4 +33,6 @@ def refresh_summary(cur: duckdb.DuckDBPyConnection, batch: str, written: str = "
         if found.fetchall()[0][0] == 0:
             return
     cur.execute("DELETE FROM call_summary WHERE linkedid BETWEEN ? AND ?", [lo, hi])
-    cur.execute("INSERT INTO call_summary SELECT * FROM call_summary_of(?, ?)", [lo, hi])
+    # NOTE: in linkedid order DuckDB appends the rows as whole row groups: unordered, the parallel
+    # query left short ones, which cost the next checkpoint 0.3 s per 1M calls to rewrite
+    cur.execute("INSERT INTO call_summary SELECT * FROM call_summary_of(?, ?) ORDER BY linkedid", [lo, hi])

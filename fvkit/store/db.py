@@ -25,6 +25,8 @@ _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 _READS = frozenset({"SELECT", "FROM", "VALUES", "TABLE", "PRAGMA", "DESCRIBE", "SHOW", "EXPLAIN", "SUMMARIZE", "SET"})
 _WRITE_WORD = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE|CREATE|DROP|ALTER|TRUNCATE|COPY)\b", re.IGNORECASE)
 _COMMENTS = re.compile(r"(--[^\n]*|/\*.*?\*/)", re.DOTALL)
+#: rows in one of DuckDB's row groups
+ROW_GROUP_ROWS = 122_880
 MEMO_ENTRIES = 512  # results kept for the current data version, least recently used dropped first
 T = TypeVar("T")
 
@@ -164,7 +166,7 @@ class Store:
             raise ValueError(f"bad table name {table!r}")
         con = cur or self.cursor()
         con.abort()  # drop a half-read earlier result (DuckDB 2 refuses register() otherwise)
-        con.register("_fvkit_batch", data)
+        con.register("_fvkit_batch", _in_row_groups(data))
         try:
             cols = ", ".join(f'"{c}"' for c in data.column_names)
             con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _fvkit_batch")
@@ -207,3 +209,17 @@ class Store:
     def close(self) -> None:
         """Close the connection; cursors of all threads become unusable."""
         self._con.close()
+
+
+def _in_row_groups(data: pa.Table) -> pa.Table:
+    """Return `data` in chunks of one row group each (the last one shorter) if it came in shorter chunks.
+
+    NOTE: DuckDB appends the chunks in parallel, each thread's share as row groups of its own,
+    so chunks shorter than a row group leave short row groups inside the table, and the next
+    checkpoint rewrites them: 1.4M cdr rows in ~117k-row chunks cost 0.73 s more to checkpoint
+    and 0.27 s more to append than the same rows in row-group chunks, which take 0.5 s to
+    re-chunk. Chunks longer than a row group (a flow of ~470k rows) left nothing to rewrite.
+    """
+    if data.num_rows <= ROW_GROUP_ROWS or all(len(c) >= ROW_GROUP_ROWS for c in data.column(0).chunks[:-1]):
+        return data
+    return pa.Table.from_batches(data.combine_chunks().to_batches(max_chunksize=ROW_GROUP_ROWS))
