@@ -67,6 +67,8 @@ class PathTable:
     has_answer: list[bool] = field(default_factory=list)
     owners: list[tuple[int, ...]] = field(default_factory=list)  # party indexes of the histories it is in
     has_media: list[tuple[bool, bool]] = field(default_factory=list)  # a voicemail left, a recording made
+    #: offset coefficients of the voicemail left and of the recording's start, pause, resume, end
+    media_at: list[tuple[float, ...]] = field(default_factory=list)
     step_first: list[int] = field(default_factory=list)
     step_count: list[int] = field(default_factory=list)
     destination: list[str] = field(default_factory=list)
@@ -92,6 +94,9 @@ class PathTable:
         self.has_answer.append(path.answer is not None)
         self.owners.append(tuple(party_index[n] for n in path.owners))
         self.has_media.append((path.voicemail is not None, path.recording is not None))
+        vm, rec = path.voicemail, path.recording
+        parts = (None,) * 4 if rec is None else (rec.start, rec.pause, rec.resume, rec.end)
+        self.media_at.append(tuple(x for o in (None if vm is None else vm.offset, *parts) for x in coefs(o)))
         self.step_first.append(len(self.step_at))
         self.step_count.append(len(path.steps))
         self.destination.append(path.destination)
@@ -125,6 +130,7 @@ class PathTable:
             has_answer=np.asarray(self.has_answer[p0:], dtype=bool),
             owners=_padded(self.owners[p0:]),
             has_media=np.asarray(self.has_media[p0:], dtype=bool).reshape(-1, 2),
+            media_at=np.asarray(self.media_at[p0:], dtype=np.float64).reshape(-1, 20),
             step_first=np.asarray(self.step_first[p0:], dtype=np.int64),
             step_count=np.asarray(self.step_count[p0:], dtype=np.int64),
             step_at=np.asarray(self.step_at[s0:], dtype=np.float64).reshape(-1, 4),
@@ -157,6 +163,7 @@ class Frozen:
     disposition: np.ndarray
     owners: np.ndarray  # (paths, width) party indexes of the histories a path is in, -1 padded
     has_media: np.ndarray  # (paths, 2): a voicemail left, a recording made
+    media_at: np.ndarray  # (paths, 20): offsets of the voicemail, the recording's start, pause, resume, end
     step_first: np.ndarray
     step_count: np.ndarray
     step_at: np.ndarray
@@ -174,6 +181,7 @@ _NUMPY_FIELDS = (
     "answer",
     "has_answer",
     "has_media",
+    "media_at",
     "step_first",
     "step_count",
     "step_at",

@@ -11,9 +11,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from fvkit.domain.calls import CallType, Direction, Disposition
-from fvkit.sim.compiled import DISPOSITIONS, Frozen, PathTable, coefs, seconds, seconds_of
+from fvkit.sim.compiled import DISPOSITIONS, Frozen, PathTable, seconds, seconds_of
 from fvkit.sim.engine import Routed, Targets
-from fvkit.sim.paths import DST, Offset, Path
+from fvkit.sim.paths import DST, Path
 from fvkit.sim.routing import Kind
 from fvkit.sim.settings import Settings
 
@@ -139,7 +139,7 @@ def expand(
         "cdr": _history(calls, r, arr, tg),
         "flow_event": _flow(r, arr, linkedid, start, (src, dst)),
     }
-    out.update(_media(_Batch(r, table.paths, names, calls, seed, heard_share), arr, first_media_id))
+    out.update(_media(_Batch(r, arr, table.paths, names, calls, seed, heard_share), first_media_id))
     return out
 
 
@@ -240,6 +240,7 @@ class _Batch(NamedTuple):
     """What the media rows of a routed batch are made from."""
 
     r: Routed
+    arr: Frozen
     paths: list[Path]
     names: dict[str, str]
     calls: pa.Table  # the batch's calls, one row each
@@ -247,9 +248,9 @@ class _Batch(NamedTuple):
     heard_share: float
 
 
-def _media(b: _Batch, arr: Frozen, first_id: int) -> dict[str, pa.Table]:
+def _media(b: _Batch, first_id: int) -> dict[str, pa.Table]:
     """Voicemails, personal recordings and faxes the batch left behind, numbered in that order."""
-    has_media = arr.has_media[b.r.pid]
+    has_media = b.arr.has_media[b.r.pid]
     out: dict[str, pa.Table] = {}
     next_id = first_id
     for name, at, rows in (
@@ -264,9 +265,8 @@ def _media(b: _Batch, arr: Frozen, first_id: int) -> dict[str, pa.Table]:
     return out
 
 
-def _offsets(offsets: list[Offset], v: np.ndarray) -> np.ndarray:
-    """Seconds of each call's offset, summed left to right as `Offset.at` sums them (the same floats)."""
-    c = np.asarray([coefs(o) for o in offsets], dtype=np.float64).reshape(-1, 4)
+def _offsets(c: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """Seconds of each call's offset from its coefficients `c`, summed left to right as `Offset.at` sums them."""
     result: np.ndarray = c[:, 0] + c[:, 1] * v[:, 0] + c[:, 2] * v[:, 1] + c[:, 3] * v[:, 2]
     return result
 
@@ -277,10 +277,9 @@ def _seeds(seed: int, ids: np.ndarray) -> pa.Array:
 
 def _voicemails(b: _Batch, at: np.ndarray, ids: np.ndarray) -> pa.Table:
     """One row per message left: in the callee's box, when recording began, a script to render."""
-    r, paths, names, calls, seed, heard_share = b
-    left = [paths[p].voicemail for p in r.pid[at].tolist()]
-    owner = [vm.owner for vm in left if vm is not None]
-    received = r.start[at] + _offsets([vm.offset for vm in left if vm is not None], r.vars[at]) * US
+    r, arr, paths, names, calls, seed, heard_share = b
+    owner = [vm.owner for p in r.pid[at].tolist() if (vm := paths[p].voicemail) is not None]
+    received = r.start[at] + _offsets(arr.media_at[r.pid[at], 0:4], r.vars[at]) * US
     index = pa.array(at)
     src = calls.column("src").take(index)
     from_name = calls.column("from_name").take(index)
@@ -310,15 +309,13 @@ def _voicemails(b: _Batch, at: np.ndarray, ids: np.ndarray) -> pa.Table:
 
 def _recordings(b: _Batch, at: np.ndarray, ids: np.ndarray) -> pa.Table:
     """One row per personal recording: who recorded, the other party, the audio kept and its pause."""
-    r, paths, names, calls, seed, _ = b
+    r, arr, paths, names, calls, seed, _ = b
     index = pa.array(at)
-    kept = [paths[p].recording for p in r.pid[at].tolist()]
-    recs = [x for x in kept if x is not None]
-    v = r.vars[at]
-    t0, tp, tr, te = (_offsets([getattr(x, part) for x in recs], v) for part in ("start", "pause", "resume", "end"))
+    owner = [x.owner for p in r.pid[at].tolist() if (x := paths[p].recording) is not None]
+    c, v = arr.media_at[r.pid[at]], r.vars[at]
+    t0, tp, tr, te = (_offsets(c[:, k : k + 4], v) for k in (4, 8, 12, 16))
     src = calls.column("src").take(index).to_pylist()
     dst = calls.column("dst").take(index).to_pylist()
-    owner = [x.owner for x in recs]
     peer = [d if o == s else s for o, s, d in zip(owner, src, dst, strict=True)]
     paused = [
         json.dumps([[round(p - s, 1), round(q - s, 1)]])
@@ -344,7 +341,7 @@ def _recordings(b: _Batch, at: np.ndarray, ids: np.ndarray) -> pa.Table:
 
 def _faxes(b: _Batch, at: np.ndarray, ids: np.ndarray) -> pa.Table:
     """One row per fax: received into the callee's inbox, or sent from the caller's outbox."""
-    r, paths, _, calls, seed, _ = b
+    r, _, paths, _, calls, seed, _ = b
     index = pa.array(at)
     incoming = pa.array(r.caller[at] < 0)
     src = calls.column("src").take(index)
