@@ -219,3 +219,12 @@ def seconds_of(const: np.ndarray, coefs: tuple[np.ndarray, ...], draws: tuple[np
     terms = [c * d for c, d in zip(coefs, draws, strict=True)]
     result: np.ndarray = const + ((terms[0] + terms[1]) + terms[2])
     return result
+
+
+def seconds_in_order(c: np.ndarray, draws: np.ndarray) -> np.ndarray:
+    """Evaluate offsets summed left to right, const + ring + talk + message, as `Offset.at` sums them.
+
+    NOTE: the order media rows were timed in before they were built as columns, so the same floats.
+    """
+    result: np.ndarray = c[:, 0] + c[:, 1] * draws[:, 0] + c[:, 2] * draws[:, 1] + c[:, 3] * draws[:, 2]
+    return result

@@ -11,7 +11,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from fvkit.domain.calls import CallType, Direction, Disposition
-from fvkit.sim.compiled import DISPOSITIONS, Frozen, PathTable, seconds, seconds_of
+from fvkit.sim.compiled import DISPOSITIONS, Frozen, PathTable, seconds, seconds_in_order, seconds_of
 from fvkit.sim.engine import Routed, Targets
 from fvkit.sim.paths import DST, Path
 from fvkit.sim.routing import Kind
@@ -265,12 +265,6 @@ def _media(b: _Batch, first_id: int) -> dict[str, pa.Table]:
     return out
 
 
-def _offsets(c: np.ndarray, v: np.ndarray) -> np.ndarray:
-    """Seconds of each call's offset from its coefficients `c`, summed left to right as `Offset.at` sums them."""
-    result: np.ndarray = c[:, 0] + c[:, 1] * v[:, 0] + c[:, 2] * v[:, 1] + c[:, 3] * v[:, 2]
-    return result
-
-
 def _seeds(seed: int, ids: np.ndarray) -> pa.Array:
     return pa.array((seed * 1_000_003 + ids) % 2**31, type=pa.int64())
 
@@ -279,7 +273,7 @@ def _voicemails(b: _Batch, at: np.ndarray, ids: np.ndarray) -> pa.Table:
     """One row per message left: in the callee's box, when recording began, a script to render."""
     r, arr, paths, names, calls, seed, heard_share = b
     owner = [vm.owner for p in r.pid[at].tolist() if (vm := paths[p].voicemail) is not None]
-    received = r.start[at] + _offsets(arr.media_at[r.pid[at], 0:4], r.vars[at]) * US
+    received = r.start[at] + seconds_in_order(arr.media_at[r.pid[at], 0:4], r.vars[at]) * US
     index = pa.array(at)
     src = calls.column("src").take(index)
     from_name = calls.column("from_name").take(index)
@@ -313,7 +307,7 @@ def _recordings(b: _Batch, at: np.ndarray, ids: np.ndarray) -> pa.Table:
     index = pa.array(at)
     owner = [x.owner for p in r.pid[at].tolist() if (x := paths[p].recording) is not None]
     c, v = arr.media_at[r.pid[at]], r.vars[at]
-    t0, tp, tr, te = (_offsets(c[:, k : k + 4], v) for k in (4, 8, 12, 16))
+    t0, tp, tr, te = (seconds_in_order(c[:, k : k + 4], v) for k in (4, 8, 12, 16))
     src = calls.column("src").take(index).to_pylist()
     dst = calls.column("dst").take(index).to_pylist()
     peer = [d if o == s else s for o, s, d in zip(owner, src, dst, strict=True)]
@@ -341,12 +335,12 @@ def _recordings(b: _Batch, at: np.ndarray, ids: np.ndarray) -> pa.Table:
 
 def _faxes(b: _Batch, at: np.ndarray, ids: np.ndarray) -> pa.Table:
     """One row per fax: received into the callee's inbox, or sent from the caller's outbox."""
-    r, _, paths, _, calls, seed, _ = b
+    r, arr, _, _, calls, seed, _ = b
     index = pa.array(at)
     incoming = pa.array(r.caller[at] < 0)
     src = calls.column("src").take(index)
     dst = calls.column("dst").take(index)
-    answered = np.asarray([paths[p].disposition is Disposition.ANSWERED for p in r.pid[at].tolist()], dtype=bool)
+    answered = arr.disposition[r.pid[at]] == DISPOSITIONS.index(Disposition.ANSWERED)
     n = len(at)
     return pa.table(
         {

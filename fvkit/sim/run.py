@@ -114,7 +114,6 @@ def simulate(
     settings = router.settings
     rng = np.random.default_rng([seed, to_micros(start) // 1_000_000])
     totals = dict.fromkeys(CALL_TABLES, 0)
-    calls = 0
     calls_per_day = opts.calls_per_user_day * len(settings.users)
     shares = office_shares(settings, router.tg)
     zone_names, zone_idx = offices(settings, router.tg)
@@ -122,9 +121,10 @@ def simulate(
     user_home = np.asarray(
         [[z for z, _ in shares].index(zone_names[k]) for k in zone_idx[: len(settings.users)].tolist()], dtype=np.int8
     )
-    after = Counters(
+    before = Counters(
         get_state(store, "next_seq", 1), get_state(store, MESSAGE_COUNTER, 0), get_state(store, "simulated_until", 0)
     )
+    after = before
     writer = Writer(store)
     try:
         done = 0.0
@@ -151,14 +151,13 @@ def simulate(
                 writer.add(rows, after)
                 for name in CALL_TABLES:
                     totals[name] += rows[name].num_rows if name in rows else 0
-                calls += len(routed.start)  # one primary history row each
             done += span
         writer.finish()
     finally:
         writer.abandon()  # after finish: nothing left; after an error: waits for the write in progress
     progress("done", 1.0)
     return Summary(
-        calls=calls,
+        calls=after.next_seq - before.next_seq,  # a call sequence number each
         flow_events=totals["flow_event"],
         voicemails=totals["voicemail"],
         recordings=totals["recording"],

@@ -11,13 +11,14 @@ from typing import NamedTuple
 import pyarrow as pa
 
 from fvkit.store import Store
+from fvkit.store.db import ROW_GROUP_ROWS
 from fvkit.store.org import MESSAGE_COUNTER, set_state
 
 CALL_TABLES = ("cdr", "flow_event", "voicemail", "recording", "fax")
 #: history rows the writer waits for before each write but a run's last: a DuckDB row group. An
 #: insert of less than a row group goes through the write-ahead log at commit: twelve writes of
 #: 117k rows took 12.1 s, six of 234k 7.1 s, one of them all 5.6 s.
-FLUSH_ROWS = 122_880
+FLUSH_ROWS = ROW_GROUP_ROWS
 #: the most history rows a run holds unwritten (then it waits for the writer to take them):
 #: memory holds about 300 MB of rows at most, these and the write in progress
 HELD_ROWS = 500_000
@@ -107,8 +108,7 @@ class Writer:
 
 def _write_held(store: Store, batches: list[tuple[dict[str, pa.Table], Counters]]) -> None:
     """Write batches of rows and the counters after the last one, in one transaction."""
-    # NOTE: a chunk per batch (~100k rows): DuckDB appends those as fast as one chunk, but 64k-row
-    # chunks 1.7x slower; combining the chunks cost more than it saved (dictionaries unified)
+    # NOTE: a chunk per batch; `Store.append` re-chunks a table into whole row groups
     merged = {
         name: pa.concat_tables(parts, promote_options="default")
         for name in CALL_TABLES
